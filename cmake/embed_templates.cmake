@@ -1,0 +1,12 @@
+# Writes a .cpp holding every templates/*.yaml as a string, keyed by file stem.
+file(GLOB files ${DIR}/*.yaml)
+list(SORT files)
+set(body "// generated from templates/*.yaml; do not edit\n#include \"lang/embedded.hpp\"\n\nnamespace factory::lang {\n\nconst std::vector<EmbeddedTemplate>& embedded_templates() {\n  static const std::vector<EmbeddedTemplate> k_templates = {\n")
+foreach(f ${files})
+  get_filename_component(stem ${f} NAME_WE)
+  file(READ ${f} content)
+  string(APPEND body "    {\"${stem}\", R\"factory_yaml(${content})factory_yaml\"},\n")
+endforeach()
+string(APPEND body "  };\n  return k_templates;\n}\n\n}  // namespace factory::lang\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

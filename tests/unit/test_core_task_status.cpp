@@ -1,0 +1,52 @@
+#include <doctest/doctest.h>
+
+#include "core/error.hpp"
+#include "core/task_status.hpp"
+
+using namespace factory::core;
+using S = TaskStatus;
+
+TEST_CASE("names round-trip") {
+  for (int i = 0; i <= static_cast<int>(S::abandoned); ++i) {
+    auto s = static_cast<S>(i);
+    CHECK(parse_status(status_name(s)) == s);
+  }
+  CHECK_FALSE(parse_status("done").has_value());
+}
+
+TEST_CASE("a run may end a workable task in progress, failed or ready") {
+  for (S from : {S::created, S::in_progress, S::failed, S::ready_for_decision}) {
+    CHECK(can_transition(from, S::failed));
+    CHECK(can_transition(from, S::ready_for_decision));
+    CHECK(can_transition(from, S::in_progress));
+    CHECK(is_workable(from));
+  }
+}
+
+TEST_CASE("approval only from ready_for_decision") {
+  CHECK(can_transition(S::ready_for_decision, S::approved));
+  CHECK_FALSE(can_transition(S::failed, S::approved));
+  CHECK_FALSE(can_transition(S::created, S::approved));
+  CHECK(can_transition(S::approved, S::deployed));
+  CHECK(can_transition(S::monitoring, S::rolled_back));
+}
+
+TEST_CASE("finished tasks go nowhere and cannot be worked on") {
+  for (S s : {S::abandoned, S::rejected, S::monitoring_complete}) {
+    CHECK(legal_next(s).empty());
+    CHECK_FALSE(is_workable(s));
+  }
+  CHECK_FALSE(is_workable(S::approved));
+}
+
+TEST_CASE("an illegal transition is blocked and names the legal next steps") {
+  try {
+    check_transition(S::failed, S::deployed);
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::blocked);
+    CHECK(std::string(e.what()).find("failed") != std::string::npos);
+    CHECK(e.hint().find("ready_for_decision") != std::string::npos);
+  }
+  CHECK_NOTHROW(check_transition(S::created, S::in_progress));
+}
