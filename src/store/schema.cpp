@@ -1,0 +1,110 @@
+#include "store/schema.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace factory::store {
+
+namespace {
+
+// Version 1: tasks, runs, stage results and the append-only audit trail.
+constexpr const char* k_v1 = R"sql(
+CREATE TABLE tasks(
+  id TEXT PRIMARY KEY,
+  lang TEXT NOT NULL,
+  status TEXT NOT NULL,
+  workspace TEXT NOT NULL,
+  branch TEXT NOT NULL,
+  base_commit TEXT NOT NULL,
+  backend TEXT NOT NULL,
+  tdd INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  red_confirmed_at INTEGER NULL
+);
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY,
+  task TEXT NOT NULL REFERENCES tasks(id),
+  number INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  "range" TEXT NOT NULL,
+  vcs_operation TEXT NOT NULL DEFAULT '',
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(task, number)
+);
+CREATE TABLE stage_results(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  task TEXT NOT NULL REFERENCES tasks(id),
+  stage TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  exit_code INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  log_path TEXT NOT NULL,
+  tree_id TEXT NOT NULL,
+  commit_id TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX stage_results_by_run ON stage_results(run_id, id);
+CREATE INDEX stage_results_by_stage ON stage_results(task, stage, id);
+CREATE INDEX stage_results_by_tree ON stage_results(task, stage, tree_id, id);
+CREATE TABLE events(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  ts INTEGER NOT NULL,
+  task TEXT NOT NULL,
+  run_id INTEGER NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  payload TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_by_task ON events(task, seq);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+)sql";
+
+int read_user_version(SQLite::Database& db) {
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+// Applies one step unless another process got there first (the check runs under the write lock).
+void apply_step(SQLite::Database& db, int step, const std::string& sql) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    if (read_user_version(db) == step) {
+      db.exec(sql);
+      db.exec(fmt::format("PRAGMA user_version = {}", step + 1));
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    db.tryExec("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> k_steps = {k_v1};
+  return k_steps;
+}
+
+void migrate(SQLite::Database& db) {
+  const auto& steps = migrations();
+  const int known = static_cast<int>(steps.size());
+  const int found = read_user_version(db);
+  if (found > known) {
+    throw core::Error(
+        core::ExitCode::usage,
+        fmt::format("state.db schema version {} is newer than this factory understands ({})", found,
+                    known),
+        "upgrade factory");
+  }
+  for (int step = found; step < known; ++step) apply_step(db, step, steps[step]);
+}
+
+}  // namespace factory::store

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace SQLite {
+class Database;
+}
+
+namespace factory::store {
+
+// The migration steps: step i brings a database from user_version i to i+1. Only ever append.
+const std::vector<std::string>& migrations();
+
+// Brings the database up to migrations().size(), one transaction per step. Throws a usage
+// Error when the database was written by a newer factory.
+void migrate(SQLite::Database& db);
+
+}  // namespace factory::store

@@ -1,0 +1,152 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/stage.hpp"
+#include "core/task_status.hpp"
+
+namespace SQLite {
+class Database;
+}
+
+namespace factory::store {
+
+namespace fs = std::filesystem;
+
+// A task as stored.
+struct TaskRow {
+  std::string id;
+  std::string lang;
+  core::TaskStatus status = core::TaskStatus::created;
+  std::string workspace;                    // absolute path of the task workspace
+  std::string branch;                       // factory/<id>
+  std::string base_commit;                  // where the task started
+  std::string backend;                      // git | jj
+  bool tdd = true;                          // false when created with --no-tdd
+  int64_t created_at = 0;                   // ms since epoch
+  std::optional<int64_t> red_confirmed_at;  // when tdd-setup saw red
+};
+
+// One `factory run` or `factory stage` invocation.
+struct RunRow {
+  int64_t id = 0;
+  std::string task;
+  int number = 0;             // per task, 1-based: run-<number> in log paths
+  std::string status;         // running | passed | failed | interrupted
+  std::string range;          // "tdd-setup..accept"
+  std::string vcs_operation;  // jj op id, if any
+  int64_t started_at = 0;
+  int64_t ended_at = 0;
+};
+
+// The result of one stage in one run.
+struct StageResultRow {
+  int64_t run_id = 0;
+  std::string task;
+  core::Stage stage = core::Stage::tdd_setup;
+  core::Outcome outcome = core::Outcome::passed;
+  int exit_code = 0;
+  int64_t duration_ms = 0;
+  std::string log_path;
+  std::string tree_id;    // the workspace contents it ran on
+  std::string commit_id;  // the commit made after it, if any
+  std::string detail;     // one line: skip reason, failure summary
+  int64_t at = 0;
+};
+
+// One line of the append-only audit trail.
+struct EventRow {
+  int64_t seq = 0;
+  int64_t ts = 0;
+  std::string task;
+  std::optional<int64_t> run_id;
+  std::string actor;
+  std::string action;
+  std::string payload;  // JSON object
+};
+
+// The SQLite state at .factory/state.db: WAL, schema migrated through PRAGMA user_version.
+// Every state change also appends an event.
+class Store {
+ public:
+  // Opens (creating and migrating as needed). ":memory:" works for tests.
+  Store(const fs::path& db_path, const core::Clock& clock);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The schema version this build writes.
+  static int schema_version();
+  int user_version() const;
+
+  // Inserts a new task with status created and a `created` event. Throws a usage Error when
+  // the id already exists.
+  void create_task(const TaskRow& task, const std::string& actor);
+  std::optional<TaskRow> find_task(const std::string& id) const;
+  std::vector<TaskRow> list_tasks() const;
+  // Removes a task row and its runs/results, keeping its events: only for rolling back a
+  // half-created task.
+  void delete_task(const std::string& id);
+
+  // Moves a task to `to` after core::check_transition, writing a `status` event with the
+  // actor and reason. A move to the same status writes nothing.
+  void set_status(const std::string& id, core::TaskStatus to, const std::string& actor,
+                  const std::string& reason, std::optional<int64_t> run_id = std::nullopt);
+
+  void set_red_confirmed(const std::string& id, int64_t at);
+
+  // Starts a run (status running) and returns it with its per-task number.
+  RunRow begin_run(const std::string& task, const std::string& range, const std::string& actor);
+  void end_run(int64_t run_id, const std::string& status, const std::string& vcs_operation);
+  std::optional<RunRow> last_run(const std::string& task) const;
+
+  void record_stage(const StageResultRow& result);
+  std::vector<StageResultRow> stage_results(int64_t run_id) const;
+  // The most recent result of each stage for the task, in pipeline order.
+  std::vector<StageResultRow> latest_results(const std::string& task) const;
+  // Whether the stage has a passed (or skipped) result on exactly this tree.
+  std::optional<StageResultRow> green_on_tree(const std::string& task, core::Stage stage,
+                                              const std::string& tree_id) const;
+
+  // Appends an event and returns its seq.
+  int64_t append_event(const std::string& task, std::optional<int64_t> run_id,
+                       const std::string& actor, const std::string& action,
+                       const std::string& payload_json = "{}");
+  std::vector<EventRow> events(const std::string& task) const;
+
+  // Runs `fn` in one transaction.
+  template <typename Fn>
+  void transaction(Fn&& fn);
+
+ private:
+  void begin();
+  void commit();
+  void rollback();
+
+  std::unique_ptr<SQLite::Database> m_db;
+  const core::Clock& m_clock;
+  int m_tx_depth = 0;  // nested transaction() calls become savepoints inside the outermost
+};
+
+template <typename Fn>
+void Store::transaction(Fn&& fn) {
+  begin();
+  try {
+    fn();
+  } catch (...) {
+    rollback();
+    throw;
+  }
+  commit();
+}
+
+// The user name recorded as actor: $FACTORY_ACTOR, else $USER, else $LOGNAME, else "unknown".
+std::string current_actor();
+
+}  // namespace factory::store
