@@ -1,0 +1,19 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+
+namespace factory::cli {
+
+// Each registers one subcommand (or a pair) on the app; the callback does the work.
+void add_init(CLI::App& app, Context& ctx);
+void add_new(CLI::App& app, Context& ctx);
+void add_run(CLI::App& app, Context& ctx);
+void add_stage(CLI::App& app, Context& ctx);
+void add_status(CLI::App& app, Context& ctx);
+void add_list(CLI::App& app, Context& ctx);
+void add_unrevert(CLI::App& app, Context& ctx);
+void add_abandon(CLI::App& app, Context& ctx);
+
+}  // namespace factory::cli

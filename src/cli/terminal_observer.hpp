@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "pipeline/observer.hpp"
+#include "report/progress.hpp"
+
+namespace factory::cli {
+
+// Renders the engine's progress: result lines on stdout, the spinner on stderr.
+class TerminalObserver : public pipeline::Observer {
+ public:
+  explicit TerminalObserver(std::string task_id);
+
+  void stage_started(core::Stage stage, const std::string& command) override;
+  void stage_finished(const pipeline::StageReport& report) override;
+  void committed(const std::string& commit_id, const std::string& subject) override;
+  void note(const std::string& line) override;
+
+ private:
+  void print_failure_details(const pipeline::StageReport& report);
+
+  std::string m_task;
+  bool m_color;
+  report::Progress m_progress;
+};
+
+}  // namespace factory::cli

@@ -1,0 +1,167 @@
+#include "pipeline/engine.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/task_status.hpp"
+#include "pipeline/cycle.hpp"
+
+namespace factory::pipeline {
+
+using core::Outcome;
+using core::Stage;
+
+Engine::Engine(EngineDeps deps, TaskSetup setup) : m_deps(deps), m_setup(std::move(setup)) {}
+
+bool Engine::is_tcr(Stage stage) const { return core::default_tcr(stage); }
+
+RunSummary Engine::run(const RunOptions& options) {
+  auto& task = m_setup.task;
+  if (!core::is_workable(task.status)) {
+    core::check_transition(task.status, core::TaskStatus::in_progress);
+  }
+  std::string range = fmt::format("{}..{}", core::stage_name(options.stages.front()),
+                                  core::stage_name(options.stages.back()));
+  Cycle cycle;
+  cycle.run = m_deps.store.begin_run(task.id, range, options.actor);
+  m_deps.store.set_status(task.id, core::TaskStatus::in_progress, options.actor,
+                          fmt::format("run {} started", cycle.run.number), cycle.run.id);
+  task.status = core::TaskStatus::in_progress;
+  cycle.run_log_dir = m_setup.logs_dir / fmt::format("run-{}", cycle.run.number);
+  cycle.tree_id = m_deps.vcs.content_tree_id(task.workspace);
+  for (Stage s : options.stages) {
+    if (is_tcr(s)) cycle.last_tcr = s;
+  }
+
+  RunSummary summary;
+  summary.run_number = cycle.run.number;
+  summary.status = "passed";
+  for (Stage stage : options.stages) {
+    StageReport report = run_stage(stage, cycle, options);
+    if (report.note == StageNote::ran) ++summary.stages_run;
+    if (report.outcome == Outcome::failed && is_tcr(stage)) revert(cycle, report);
+    m_deps.observer.stage_finished(report);
+    if (report.outcome == Outcome::interrupted) {
+      summary.status = "interrupted";
+      summary.failed_stage = stage;
+      break;
+    }
+    if (report.outcome == Outcome::failed) {
+      summary.status = "failed";
+      summary.failed_stage = stage;
+      break;
+    }
+    if (is_tcr(stage)) cycle.tcr_passed.push_back(stage);
+    if (cycle.last_tcr == stage) commit_cycle(cycle, options);
+  }
+  summary.commit_id = cycle.commit_id;
+  finish(cycle, summary, options);
+  return summary;
+}
+
+void Engine::finish(Cycle& cycle, RunSummary& summary, const RunOptions& options) {
+  auto& task = m_setup.task;
+  m_deps.store.end_run(cycle.run.id, summary.status,
+                       m_deps.vcs.operation_id(task.workspace));
+  core::TaskStatus next = core::TaskStatus::in_progress;
+  std::string reason = fmt::format("run {} {}", cycle.run.number, summary.status);
+  if (summary.status == "failed") {
+    next = core::TaskStatus::failed;
+    reason += fmt::format(" at {}", core::stage_name(*summary.failed_stage));
+  } else if (summary.status == "passed" && ready_on_tree(cycle.tree_id)) {
+    next = core::TaskStatus::ready_for_decision;
+    summary.ready_for_decision = true;
+    reason = "every stage green on the current tree";
+  }
+  m_deps.store.set_status(task.id, next, options.actor, reason, cycle.run.id);
+  task.status = next;
+}
+
+bool Engine::ready_on_tree(const std::string& tree_id) const {
+  const auto& task = m_setup.task;
+  for (Stage stage : core::all_stages()) {
+    if (stage == Stage::tdd_setup && (!task.tdd || task.red_confirmed_at)) continue;
+    if (!m_deps.store.green_on_tree(task.id, stage, tree_id)) return false;
+  }
+  return true;
+}
+
+StageReport Engine::run_stage(Stage stage, Cycle& cycle, const RunOptions& options) {
+  auto& task = m_setup.task;
+  if (stage == Stage::tdd_setup) return run_tdd_setup(cycle, options);
+  if (options.resume) {
+    if (auto green = m_deps.store.green_on_tree(task.id, stage, cycle.tree_id)) {
+      StageReport report;
+      report.stage = stage;
+      report.outcome = green->outcome;
+      report.note = StageNote::green_on_tree;
+      report.command = m_setup.tmpl.stages.at(stage).command;
+      report.duration_ms = green->duration_ms;
+      report.detail = green->detail;
+      return report;
+    }
+  }
+  StageReport report = m_setup.tmpl.stages.at(stage).builtin == "review"
+                           ? run_review(cycle)
+                           : run_command_stage(stage, cycle);
+  record(cycle, report);
+  return report;
+}
+
+void Engine::record(Cycle& cycle, const StageReport& report) {
+  store::StageResultRow row;
+  row.run_id = cycle.run.id;
+  row.task = m_setup.task.id;
+  row.stage = report.stage;
+  row.outcome = report.outcome;
+  row.exit_code = report.exit_code;
+  row.duration_ms = report.duration_ms;
+  row.log_path = report.log_path;
+  row.tree_id = cycle.tree_id;
+  row.commit_id = report.snapshot_commit;
+  row.detail = report.detail;
+  row.at = m_deps.clock.now_ms();
+  m_deps.store.record_stage(row);
+}
+
+void Engine::revert(Cycle& cycle, StageReport& report) {
+  const auto& task = m_setup.task;
+  const fs::path& ws = task.workspace;
+  auto changes = m_deps.vcs.changes(ws);
+  if (changes.empty()) return;
+  std::string prefix = fmt::format("refs/factory/reverted/{}/", task.id);
+  int number = static_cast<int>(m_deps.vcs.refs_with_prefix(prefix).size()) + 1;
+  std::string ref = fmt::format("{}{}", prefix, number);
+  fs::path patch = m_setup.logs_dir / fmt::format("reverted-{}.patch", number);
+  // Save first: a revert that cannot keep the change must not discard it.
+  m_deps.vcs.save_change(ws, ref, patch);
+  m_deps.vcs.restore_to_head(ws);
+  report.reverted = std::move(changes);
+  report.saved_ref = ref;
+  report.patch_file = patch.string();
+  m_deps.store.append_event(
+      task.id, cycle.run.id, "system", "reverted",
+      fmt::format(R"({{"stage":"{}","ref":"{}","files":{}}})", core::stage_name(report.stage),
+                  ref, report.reverted.size()));
+}
+
+void Engine::commit_cycle(Cycle& cycle, const RunOptions& options) {
+  if (cycle.tcr_passed.empty()) return;
+  const auto& task = m_setup.task;
+  std::vector<std::string_view> names;
+  for (Stage s : cycle.tcr_passed) names.push_back(core::stage_name(s));
+  std::string span = names.size() == 1 ? std::string(names.front())
+                                       : fmt::format("{}..{}", names.front(), names.back());
+  std::string subject = fmt::format("factory: {} passed", span);
+  std::string message =
+      fmt::format("{}\n\nFactory-Task: {}\nFactory-Stages: {}\nFactory-Run: {}\n", subject,
+                  task.id, fmt::join(names, ","), cycle.run.number);
+  auto commit = m_deps.vcs.commit_all(task.workspace, message);
+  if (!commit) return;
+  cycle.commit_id = *commit;
+  m_deps.store.append_event(task.id, cycle.run.id, options.actor, "committed",
+                            fmt::format(R"({{"commit":"{}","stages":"{}"}})", *commit, span));
+  m_deps.observer.committed(*commit, subject);
+}
+
+}  // namespace factory::pipeline

@@ -1,0 +1,81 @@
+#include "pipeline/task_context.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "core/error.hpp"
+#include "core/task_id.hpp"
+
+namespace factory::pipeline {
+
+namespace {
+constexpr std::string_view k_factory_gitignore =
+    "# factory's local state: never committed\nstate.db*\nlogs/\ncache/\n";
+}
+
+Repo open_repo(const fs::path& cwd, core::ProcessRunner& runner, const core::Clock& clock) {
+  auto location = vcs::locate(cwd);
+  if (!location) {
+    throw Error(ExitCode::usage, fmt::format("not inside a git repository: {}", cwd.string()),
+                "cd into a repository first, or create one with 'git init'");
+  }
+  Repo repo;
+  repo.location = *location;
+  repo.config = config::load_project_config(location->main_root / config::k_config_file);
+  repo.vcs = vcs::open_vcs(*location, runner);
+  ensure_factory_dir(repo);
+  repo.store = std::make_unique<store::Store>(location->main_root / ".factory" / "state.db", clock);
+  return repo;
+}
+
+fs::path workspace_root(const Repo& repo) {
+  const fs::path main = repo.main_root();
+  if (!repo.config.workspace_root.empty()) {
+    fs::path root(repo.config.workspace_root);
+    return (root.is_absolute() ? root : main / root).lexically_normal();
+  }
+  return main.parent_path() / (main.filename().string() + ".factory");
+}
+
+std::string resolve_task_id(const Repo& repo, const std::string& given) {
+  if (!given.empty()) {
+    core::validate_task_id(given);
+    return given;
+  }
+  if (auto id = core::task_of_branch(repo.location.branch)) return *id;
+  throw Error(ExitCode::usage, "no task given, and this is not a task workspace",
+              "name the task (see 'factory list'), or cd into its workspace");
+}
+
+store::TaskRow require_task(const Repo& repo, const std::string& id) {
+  if (auto task = repo.store->find_task(id)) return *task;
+  throw Error(ExitCode::usage, fmt::format("no task '{}'", id),
+              fmt::format("create it with 'factory new {}', or see 'factory list'", id));
+}
+
+lang::LanguageTemplate effective_template(const lang::LanguageTemplate& base,
+                                          const config::ProjectConfig& config) {
+  lang::LanguageTemplate result = base;
+  for (const auto& [stage, override] : config.stages) {
+    auto& spec = result.stages[stage];
+    if (override.command) {
+      spec.command = *override.command;
+      // A project's own command replaces the template's tool, and its probe with it.
+      spec.builtin.clear();
+      spec.probe.clear();
+    }
+    if (override.timeout) spec.timeout = *override.timeout;
+    if (override.retries) spec.retries = *override.retries;
+  }
+  return result;
+}
+
+void ensure_factory_dir(const Repo& repo) {
+  fs::create_directories(repo.factory_dir());
+  fs::path ignore = repo.factory_dir() / ".gitignore";
+  if (fs::exists(ignore)) return;
+  std::ofstream(ignore) << k_factory_gitignore;
+}
+
+}  // namespace factory::pipeline

@@ -1,0 +1,98 @@
+#include "pipeline/task_ops.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "core/error.hpp"
+#include "core/task_id.hpp"
+#include "lang/detect.hpp"
+
+namespace factory::pipeline {
+
+std::string choose_language(const Repo& repo, const std::string& explicit_language) {
+  std::string language = explicit_language;
+  if (language.empty() && repo.config.language) language = *repo.config.language;
+  if (language.empty()) {
+    auto detected = lang::detect_language(repo.main_root());
+    if (!detected) {
+      throw Error(ExitCode::usage, "could not detect the project's language",
+                  fmt::format("pass --lang (one of: {}), or set [project] language in .factory.toml",
+                              fmt::join(lang::known_languages(), ", ")));
+    }
+    language = detected->language;
+  }
+  lang::template_for(language);  // validates the name
+  return language;
+}
+
+store::TaskRow create_task(Repo& repo, const NewTaskOptions& options) {
+  core::validate_task_id(options.id);
+  if (repo.store->find_task(options.id)) {
+    throw Error(ExitCode::usage, fmt::format("task '{}' already exists", options.id),
+                fmt::format("pick another id, or see 'factory status {}'", options.id));
+  }
+  std::string language = choose_language(repo, options.language);
+  const auto& tmpl = lang::template_for(language);
+  fs::path ws = workspace_root(repo) / options.id;
+  if (fs::exists(ws)) {
+    throw Error(ExitCode::usage, fmt::format("workspace path already exists: {}", ws.string()),
+                "remove it, or set [workspace] root in .factory.toml");
+  }
+  store::TaskRow task;
+  task.id = options.id;
+  task.lang = language;
+  task.workspace = ws.string();
+  task.branch = core::task_branch(options.id);
+  task.backend = repo.vcs->backend_name();
+  task.tdd = options.tdd;
+  task.base_commit = repo.vcs->add_workspace(ws, task.branch, options.base);
+  try {
+    repo.vcs->ensure_excluded(tmpl.byproducts);
+    repo.store->create_task(task, options.actor);
+  } catch (...) {
+    // A half-created task leaves nothing behind: no workspace, no branch.
+    try {
+      repo.vcs->remove_workspace(ws, task.branch, "");
+    } catch (...) {
+    }
+    throw;
+  }
+  return *repo.store->find_task(options.id);
+}
+
+void abandon_task(Repo& repo, const std::string& id, const std::string& actor) {
+  auto task = require_task(repo, id);
+  core::check_transition(task.status, core::TaskStatus::abandoned);
+  std::string keep = fmt::format("refs/factory/abandoned/{}", id);
+  repo.vcs->remove_workspace(task.workspace, task.branch, keep);
+  repo.store->set_status(id, core::TaskStatus::abandoned, actor,
+                         fmt::format("abandoned; last commit kept at {}", keep));
+}
+
+UnrevertResult unrevert_task(Repo& repo, const std::string& id, std::optional<int> number,
+                             const std::string& actor) {
+  auto task = require_task(repo, id);
+  std::string prefix = fmt::format("refs/factory/reverted/{}/", id);
+  auto refs = repo.vcs->refs_with_prefix(prefix);
+  if (refs.empty()) {
+    throw Error(ExitCode::usage, fmt::format("task '{}' has no reverted change", id),
+                "a red TCR stage saves what it reverts; nothing was reverted yet");
+  }
+  std::string ref = refs.back();
+  if (number) {
+    ref = fmt::format("{}{}", prefix, *number);
+    if (std::find(refs.begin(), refs.end(), ref) == refs.end()) {
+      throw Error(ExitCode::usage, fmt::format("task '{}' has no revert number {}", id, *number),
+                  fmt::format("reverts are numbered 1 to {}", refs.size()));
+    }
+  }
+  repo.vcs->apply_saved(task.workspace, ref);
+  UnrevertResult result{ref, repo.vcs->changes(task.workspace)};
+  repo.store->append_event(id, std::nullopt, actor, "unreverted",
+                           fmt::format(R"({{"ref":"{}"}})", ref));
+  return result;
+}
+
+}  // namespace factory::pipeline
