@@ -11,9 +11,18 @@ using report::paint;
 using report::Tone;
 
 namespace {
+constexpr size_t k_command_width = 60;
+
 std::string prefix(core::Stage stage) {
-  return fmt::format("[{}/{}] {:<12}", core::stage_number(stage), core::k_stage_count,
+  return fmt::format("{:<7} {:<12}",
+                     fmt::format("[{}/{}]", core::stage_number(stage), core::k_stage_count),
                      core::stage_name(stage));
+}
+
+// Long template commands would push the result off the line; the log has the full command.
+std::string shown(const std::string& command) {
+  if (command.size() <= k_command_width) return command;
+  return command.substr(0, k_command_width - 3) + "...";
 }
 
 std::string short_id(const std::string& id) { return id.substr(0, 7); }
@@ -28,7 +37,7 @@ TerminalObserver::TerminalObserver(std::string task_id)
     : m_task(std::move(task_id)), m_color(report::color_enabled(stdout)) {}
 
 void TerminalObserver::stage_started(core::Stage stage, const std::string& command) {
-  m_progress.start(fmt::format("{} {}", prefix(stage), command));
+  m_progress.start(fmt::format("{} {}", prefix(stage), shown(command)));
 }
 
 void TerminalObserver::stage_finished(const pipeline::StageReport& r) {
@@ -48,14 +57,14 @@ void TerminalObserver::stage_finished(const pipeline::StageReport& r) {
       break;
     case StageNote::green_on_tree:
       line += paint("✓", Tone::good, m_color) +
-              fmt::format(" {}  {}  ", r.command, took) +
+              fmt::format(" {}  {}  ", shown(r.command), took) +
               paint("(green on this tree, skipped)", Tone::muted, m_color);
       break;
     case StageNote::ran:
       if (r.outcome == core::Outcome::passed) {
         line += paint("✓", Tone::good, m_color) + " ";
         if (r.stage == core::Stage::tdd_setup) line += "red confirmed: ";
-        line += fmt::format("{}  {}", r.command, took);
+        line += fmt::format("{}  {}", shown(r.command), took);
         if (!r.snapshot_commit.empty()) line += "  snapshot " + short_id(r.snapshot_commit);
         if (!r.detail.empty() && r.stage != core::Stage::tdd_setup) {
           line += "  " + paint(r.detail, Tone::muted, m_color);
@@ -64,7 +73,7 @@ void TerminalObserver::stage_finished(const pipeline::StageReport& r) {
       } else {
         line += paint(r.outcome == core::Outcome::interrupted ? "✗ interrupted" : "✗", Tone::bad,
                       m_color);
-        line += fmt::format(" {}  {}", r.command, took);
+        line += fmt::format(" {}  {}", shown(r.command), took);
         if (!r.reverted.empty()) {
           line += fmt::format("  reverted {} file{} (patch saved)", r.reverted.size(),
                               r.reverted.size() == 1 ? "" : "s");
@@ -84,6 +93,9 @@ void TerminalObserver::print_failure_details(const pipeline::StageReport& r) {
     fmt::print("    {} {}  {}\n", change.kind, change.path, counts(change));
   }
   if (!r.detail.empty()) fmt::print("  {}  {}\n", paint("WHY", Tone::strong, m_color), r.detail);
+  if (r.command.size() > k_command_width) {
+    fmt::print("  {}  {}\n", paint("COMMAND", Tone::strong, m_color), r.command);
+  }
   if (!r.output_tail.empty()) {
     fmt::print("  {}\n", paint("OUTPUT (last lines)", Tone::strong, m_color));
     size_t start = 0;
