@@ -1,0 +1,201 @@
+#include "config/project_config.hpp"
+
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+#include <fstream>
+#include <iterator>
+#include <set>
+
+#include "core/duration.hpp"
+#include "core/error.hpp"
+
+namespace factory::config {
+
+namespace {
+
+using Keys = std::set<std::string, std::less<>>;
+
+std::string_view type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    default:
+      return "a date or time";
+  }
+}
+
+// Validates one parsed file; every error names the file, line:column and the dotted key.
+class ConfigReader {
+ public:
+  explicit ConfigReader(const std::string& source) : m_source(source) {}
+
+  [[noreturn]] void fail(const toml::source_region& at, std::string_view key, std::string_view what,
+                         std::string hint) const {
+    throw core::Error(
+        core::ExitCode::usage,
+        fmt::format("{}:{}:{}: {} (key {})", m_source, at.begin.line, at.begin.column, what, key),
+        std::move(hint));
+  }
+
+  // The table under `key`, with every entry's name checked against `allowed`.
+  const toml::table& table(const toml::node& node, const std::string& key,
+                           const Keys& allowed) const {
+    const toml::table* tbl = node.as_table();
+    if (!tbl)
+      fail(node.source(), key, fmt::format("expected a table, got {}", type_name(node)),
+           fmt::format("write it as [{}]", key));
+    for (auto&& [name, value] : *tbl) {
+      if (!allowed.contains(name.str())) {
+        fail(name.source(), key + "." + std::string(name.str()),
+             fmt::format("unknown key '{}' in [{}]", name.str(), key),
+             fmt::format("valid keys in [{}]: {}", key, fmt::join(allowed, ", ")));
+      }
+    }
+    return *tbl;
+  }
+
+  std::string string(const toml::node& node, const std::string& key) const {
+    if (auto value = node.value_exact<std::string>()) return *value;
+    fail(node.source(), key, fmt::format("expected a string, got {}", type_name(node)),
+         fmt::format("quote the value: {} = \"...\"", key.substr(key.rfind('.') + 1)));
+  }
+
+  int integer(const toml::node& node, const std::string& key, int64_t min, int64_t max) const {
+    auto value = node.value_exact<int64_t>();
+    if (!value) {
+      fail(node.source(), key, fmt::format("expected an integer, got {}", type_name(node)),
+           fmt::format("use a whole number from {} to {}", min, max));
+    }
+    if (*value < min || *value > max) {
+      fail(node.source(), key, fmt::format("{} is out of range", *value),
+           fmt::format("use a whole number from {} to {}", min, max));
+    }
+    return static_cast<int>(*value);
+  }
+
+  std::chrono::milliseconds duration(const toml::node& node, const std::string& key) const {
+    constexpr std::string_view hint =
+        "use \"90s\", \"5m\", \"1h\", \"250ms\" or a number of seconds";
+    std::optional<std::chrono::milliseconds> parsed;
+    if (auto text = node.value_exact<std::string>()) {
+      parsed = core::parse_duration(*text);
+      if (!parsed)
+        fail(node.source(), key, fmt::format("bad duration \"{}\"", *text), std::string(hint));
+    } else if (auto seconds = node.value_exact<int64_t>()) {
+      if (*seconds > 0) parsed = std::chrono::seconds(*seconds);
+    } else {
+      fail(node.source(), key, fmt::format("expected a duration, got {}", type_name(node)),
+           std::string(hint));
+    }
+    if (!parsed || parsed->count() <= 0) {
+      fail(node.source(), key, "the timeout must be positive", std::string(hint));
+    }
+    return *parsed;
+  }
+
+ private:
+  std::string m_source;
+};
+
+StageOverride read_stage(const ConfigReader& in, const toml::node& node, const std::string& key) {
+  const auto& tbl = in.table(node, key, {"command", "timeout", "retries"});
+  StageOverride out;
+  if (auto n = tbl.get("command")) out.command = in.string(*n, key + ".command");
+  if (auto n = tbl.get("timeout")) out.timeout = in.duration(*n, key + ".timeout");
+  if (auto n = tbl.get("retries")) out.retries = in.integer(*n, key + ".retries", 0, 10);
+  return out;
+}
+
+void read_stages(const ConfigReader& in, const toml::node& node, ProjectConfig& config) {
+  const toml::table* tbl = node.as_table();
+  if (!tbl) {
+    in.fail(node.source(), "stages", fmt::format("expected a table, got {}", type_name(node)),
+            "write each override as [stages.<stage>]");
+  }
+  for (auto&& [name, value] : *tbl) {
+    std::string key = "stages." + std::string(name.str());
+    auto stage = core::parse_stage(name.str());
+    if (!stage) {
+      in.fail(name.source(), key, fmt::format("unknown stage '{}'", name.str()),
+              "stages are: tdd-setup, implement, unit-test, coverage, lint, static, "
+              "integration, security, review, accept");
+    }
+    config.stages[*stage] = read_stage(in, value, key);
+  }
+}
+
+ProjectConfig read_config(const ConfigReader& in, const toml::table& root) {
+  ProjectConfig config;
+  for (auto&& [name, node] : root) {
+    std::string key(name.str());
+    if (key == "project") {
+      const auto& tbl = in.table(node, key, {"language"});
+      if (auto n = tbl.get("language")) config.language = in.string(*n, "project.language");
+    } else if (key == "workspace") {
+      const auto& tbl = in.table(node, key, {"root", "backend"});
+      if (auto n = tbl.get("root")) config.workspace_root = in.string(*n, "workspace.root");
+      if (auto n = tbl.get("backend")) {
+        config.backend = in.string(*n, "workspace.backend");
+        if (config.backend != "auto" && config.backend != "git" && config.backend != "jj") {
+          in.fail(n->source(), "workspace.backend",
+                  fmt::format("unknown backend \"{}\"", config.backend),
+                  "backend is \"auto\", \"git\" or \"jj\"");
+        }
+      }
+    } else if (key == "coverage") {
+      const auto& tbl = in.table(node, key, {"min"});
+      if (auto n = tbl.get("min")) config.coverage_min = in.integer(*n, "coverage.min", 0, 100);
+    } else if (key == "review") {
+      const auto& tbl = in.table(node, key, {"max_lines"});
+      if (auto n = tbl.get("max_lines")) {
+        config.review_max_lines = in.integer(*n, "review.max_lines", 1, INT32_MAX);
+      }
+    } else if (key == "stages") {
+      read_stages(in, node, config);
+    } else {
+      in.fail(name.source(), key, fmt::format("unknown table [{}]", key),
+              "valid tables: [project], [workspace], [coverage], [review], [stages.<stage>]");
+    }
+  }
+  return config;
+}
+
+}  // namespace
+
+ProjectConfig parse_project_config(std::string_view text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw core::Error(core::ExitCode::usage,
+                      fmt::format("{}:{}:{}: {}", source, e.source().begin.line,
+                                  e.source().begin.column, e.description()),
+                      fmt::format("fix the TOML syntax in {}", source));
+  }
+  return read_config(ConfigReader(source), root);
+}
+
+ProjectConfig load_project_config(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return ProjectConfig{};
+  std::ifstream in(file, std::ios::binary);
+  if (!in || std::filesystem::is_directory(file, ec)) {
+    throw core::Error(core::ExitCode::usage, fmt::format("cannot read {}", file.string()),
+                      "check that it is a readable file");
+  }
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return parse_project_config(text, file.string());
+}
+
+}  // namespace factory::config

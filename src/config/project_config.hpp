@@ -1,0 +1,41 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/stage.hpp"
+
+namespace factory::config {
+
+// A per-project override of one stage ([stages.<name>] in .factory.toml).
+struct StageOverride {
+  std::optional<std::string> command;
+  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<int> retries;
+};
+
+// .factory.toml, with defaults for everything left out.
+struct ProjectConfig {
+  std::optional<std::string> language;  // [project] language
+  std::string workspace_root;           // [workspace] root; "" = sibling "<repo>.factory"
+  std::string backend = "auto";         // [workspace] backend: auto | git | jj
+  int coverage_min = 80;                // [coverage] min, percent
+  int review_max_lines = 1000;          // [review] max_lines: added+removed lines in the task
+  std::map<core::Stage, StageOverride> stages;
+};
+
+// The file name, at the main worktree root.
+inline constexpr std::string_view k_config_file = ".factory.toml";
+
+// Parses config text. Errors are usage Errors "<source>:<line>:<col>: <what> (key <path>)"
+// with a hint: syntax errors, unknown keys, wrong types, unknown stage names, bad durations.
+ProjectConfig parse_project_config(std::string_view text, const std::string& source);
+
+// Loads the file; a missing file gives the defaults.
+ProjectConfig load_project_config(const std::filesystem::path& file);
+
+}  // namespace factory::config
