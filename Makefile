@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_DEPS := g++ make cmake pkg-config git libcli11-dev libgit2-dev libyaml-cpp-dev \
   libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev doctest-dev nlohmann-json3-dev
 RUN_DEPS := python3 python3-pytest python3-coverage black mypy bandit
-TEST_DEPS := $(RUN_DEPS) bats golang-go
+TEST_DEPS := $(RUN_DEPS) bats golang-go procps gcovr cppcheck clang-format
 
 .PHONY: all build run test bench deps test-deps format clean
 
@@ -27,8 +27,8 @@ deps:
 test-deps:
 	$(call apt_install,$(BUILD_DEPS) $(TEST_DEPS))
 	@if ! command -v cargo >/dev/null 2>&1 && ! [ -x "$$HOME/.cargo/bin/cargo" ]; then \
-	  echo "installing: cargo"; $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends cargo >/dev/null; \
+	  echo "installing: cargo rustfmt rust-clippy"; $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends cargo rustfmt rust-clippy >/dev/null; \
 	fi
 
 $(BUILD)/Makefile: CMakeLists.txt

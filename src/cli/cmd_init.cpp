@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "lang/language_template.hpp"
 #include "pipeline/task_ops.hpp"
+#include "report/style.hpp"
 
 namespace factory::cli {
 
@@ -27,8 +28,7 @@ void add_init(CLI::App& app, Context& ctx) {
       std::string what = !spec.builtin.empty() ? fmt::format("(built-in {} check)", spec.builtin)
                          : spec.command.empty() ? std::string("(no command: SKIPPED)")
                                                 : spec.command;
-      fmt::print("  [{}/{}] {:<12} {}\n", core::stage_number(stage), core::k_stage_count,
-                 core::stage_name(stage), what);
+      fmt::print("  {} {}\n", report::stage_label(stage), what);
     }
   });
 }

@@ -29,11 +29,16 @@ int exit_code_of(const pipeline::RunSummary& summary) {
   return 0;
 }
 
-void print_summary(const pipeline::RunSummary& summary, const std::string& task) {
+void print_summary(const pipeline::RunSummary& summary, const std::string& task,
+                   const TerminalObserver& observer) {
   bool color = report::color_enabled(stdout);
   if (summary.ready_for_decision) {
-    fmt::print("{}  every stage green on this tree · next: factory status {}\n",
-               report::paint("READY FOR DECISION", report::Tone::good, color), task);
+    const auto& skipped = observer.skipped();
+    std::string skips = skipped.empty() ? std::string()
+                                        : fmt::format(" ({} skipped: {})", skipped.size(),
+                                                      fmt::join(skipped, ", "));
+    fmt::print("{}  every stage green on this tree{} · next: factory status {}\n",
+               report::paint("READY FOR DECISION", report::Tone::good, color), skips, task);
   } else if (summary.status == "passed") {
     fmt::print("run {} passed ({} stage{} ran)\n", summary.run_number, summary.stages_run,
                summary.stages_run == 1 ? "" : "s");
@@ -66,7 +71,7 @@ int run_cycle(Context& ctx, const RunArgs& args, std::vector<core::Stage> stages
   options.force_tdd = force_tdd;
   options.actor = store::current_actor();
   auto summary = engine.run(options);
-  print_summary(summary, id);
+  print_summary(summary, id, observer);
   return exit_code_of(summary);
 }
 }  // namespace

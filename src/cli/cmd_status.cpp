@@ -44,8 +44,8 @@ void print_status(const pipeline::Repo& repo, const store::TaskRow& task) {
     fmt::print("  last run  {} · {} · {}\n", run->number, run->range, run->status);
   }
   for (const auto& r : repo.store->latest_results(task.id)) {
-    fmt::print("  [{}/{}] {:<12} {:<8} {}\n", core::stage_number(r.stage), core::k_stage_count,
-               core::stage_name(r.stage), core::outcome_name(r.outcome), r.detail);
+    fmt::print("  {} {:<8} {}\n", report::stage_label(r.stage), core::outcome_name(r.outcome),
+               r.detail);
   }
 }
 }  // namespace

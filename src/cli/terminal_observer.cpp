@@ -13,11 +13,7 @@ using report::Tone;
 namespace {
 constexpr size_t k_command_width = 60;
 
-std::string prefix(core::Stage stage) {
-  return fmt::format("{:<7} {:<12}",
-                     fmt::format("[{}/{}]", core::stage_number(stage), core::k_stage_count),
-                     core::stage_name(stage));
-}
+std::string prefix(core::Stage stage) { return report::stage_label(stage); }
 
 // Long template commands would push the result off the line; the log has the full command.
 std::string shown(const std::string& command) {
@@ -53,6 +49,7 @@ void TerminalObserver::stage_finished(const pipeline::StageReport& r) {
     case StageNote::no_command:
     case StageNote::tdd_disabled:
       line += paint(fmt::format("- SKIPPED ({})", r.detail), Tone::warn, m_color);
+      m_skipped.emplace_back(core::stage_name(r.stage));
       if (!r.hint.empty()) line += fmt::format(" hint: {}", r.hint);
       break;
     case StageNote::green_on_tree:

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "pipeline/observer.hpp"
 #include "report/progress.hpp"
@@ -18,12 +19,16 @@ class TerminalObserver : public pipeline::Observer {
   void committed(const std::string& commit_id, const std::string& subject) override;
   void note(const std::string& line) override;
 
+  // Stages reported as SKIPPED in this cycle, so the summary can say what "green" covers.
+  const std::vector<std::string>& skipped() const { return m_skipped; }
+
  private:
   void print_failure_details(const pipeline::StageReport& report);
 
   std::string m_task;
   bool m_color;
   report::Progress m_progress;
+  std::vector<std::string> m_skipped;
 };
 
 }  // namespace factory::cli

@@ -6,6 +6,7 @@
 #include "pipeline/cycle.hpp"
 #include "pipeline/engine.hpp"
 #include "pipeline/output_tail.hpp"
+#include "report/style.hpp"
 
 namespace factory::pipeline {
 
@@ -146,9 +147,8 @@ void Engine::dry_run(const std::vector<Stage>& stages) {
                           ? "TCR off: passes on red, commits the test files as a snapshot"
                       : stage == Stage::accept ? "TCR off: final gate, never reverts"
                                                : "TCR on: green joins the cycle commit, red reverts";
-    m_deps.observer.note(fmt::format("[{}/{}] {:<12} {}", core::stage_number(stage),
-                                     core::k_stage_count, core::stage_name(stage), what));
-    m_deps.observer.note(fmt::format("       {:<12} {} · timeout {}s · retries {}", "", tcr,
+    m_deps.observer.note(fmt::format("{} {}", report::stage_label(stage), what));
+    m_deps.observer.note(fmt::format("{:<20} {} · timeout {}s · retries {}", "", tcr,
                                      spec.timeout.count() / 1000, spec.retries));
   }
 }

@@ -1,12 +1,17 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/task_status.hpp"
 #include "pipeline/engine.hpp"
 #include "pipeline/task_context.hpp"
 
 namespace factory::pipeline {
 
 TaskSetup task_setup(const Repo& repo, const store::TaskRow& task) {
+  // A finished task says so, rather than complaining about its missing workspace.
+  if (!core::is_workable(task.status)) {
+    core::check_transition(task.status, core::TaskStatus::in_progress);
+  }
   if (!fs::is_directory(task.workspace)) {
     throw Error(ExitCode::usage,
                 fmt::format("the workspace of task '{}' is missing: {}", task.id, task.workspace),

@@ -35,6 +35,12 @@ std::string paint(std::string_view text, Tone tone, bool color) {
   return std::string(text);
 }
 
+std::string stage_label(core::Stage stage) {
+  return fmt::format("{:<7} {:<12}",
+                     fmt::format("[{}/{}]", core::stage_number(stage), core::k_stage_count),
+                     core::stage_name(stage));
+}
+
 std::string format_duration(long long ms) {
   if (ms < 1000) return fmt::format("{}ms", ms);
   if (ms < 60'000) return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0);

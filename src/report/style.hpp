@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/stage.hpp"
+
 namespace factory::report {
 
 // Colors used for results; each maps to one ANSI color.
@@ -14,6 +16,9 @@ bool color_enabled(std::FILE* stream);
 
 // Wraps text in the tone's color when `color` is on.
 std::string paint(std::string_view text, Tone tone, bool color);
+
+// "[3/10]  unit-test   ": a stage's position and name, padded so columns line up.
+std::string stage_label(core::Stage stage);
 
 // "1.2s", "350ms", "2m03s".
 std::string format_duration(long long ms);
