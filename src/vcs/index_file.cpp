@@ -1,0 +1,233 @@
+#include "vcs/index_file.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <unordered_map>
+
+namespace factory::vcs {
+
+namespace {
+
+constexpr size_t k_entry_header = 62;  // stat fields, object id, flags
+constexpr size_t k_checksum = 20;
+
+uint32_t be32(const char* p) {
+  auto u = reinterpret_cast<const unsigned char*>(p);
+  return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | u[3];
+}
+
+uint16_t be16(const char* p) {
+  auto u = reinterpret_cast<const unsigned char*>(p);
+  return static_cast<uint16_t>((u[0] << 8) | u[1]);
+}
+
+// Git's offset varint, used by index version 4 for the length of the shared path prefix.
+bool read_varint(const char*& p, const char* end, size_t& value) {
+  if (p >= end) return false;
+  unsigned char c = static_cast<unsigned char>(*p++);
+  value = c & 127;
+  while (c & 128) {
+    if (p >= end) return false;
+    c = static_cast<unsigned char>(*p++);
+    value = ((value + 1) << 7) | (c & 127);
+  }
+  return true;
+}
+
+bool parse_tree(const char*& p, const char* end, CacheNode& node) {
+  const char* nul = static_cast<const char*>(std::memchr(p, '\0', end - p));
+  if (!nul) return false;
+  node.name.assign(p, nul);
+  p = nul + 1;
+  char* after = nullptr;
+  node.entry_count = static_cast<int>(std::strtol(p, &after, 10));
+  if (after == p || *after != ' ') return false;
+  p = after + 1;
+  long subtrees = std::strtol(p, &after, 10);
+  if (after == p || *after != '\n' || subtrees < 0) return false;
+  p = after + 1;
+  if (node.entry_count >= 0) {
+    if (end - p < GIT_OID_RAWSZ) return false;
+    git_oid_fromraw(&node.oid, reinterpret_cast<const unsigned char*>(p));
+    p += GIT_OID_RAWSZ;
+  }
+  node.children.resize(static_cast<size_t>(subtrees));
+  for (auto& child : node.children) {
+    if (!parse_tree(p, end, child)) return false;
+  }
+  return true;
+}
+
+bool parse_extensions(const char* p, const char* end, IndexSnapshot& out) {
+  while (end - p >= 8) {
+    std::string_view sig(p, 4);
+    uint32_t size = be32(p + 4);
+    p += 8;
+    if (static_cast<size_t>(end - p) < size) return false;
+    if (sig == "TREE" && size > 0) {
+      auto root = std::make_unique<CacheNode>();
+      const char* q = p;
+      if (parse_tree(q, p + size, *root)) out.tree = std::move(root);
+    } else if (sig == "link" || sig == "sdir") {
+      return false;  // split and sparse indexes keep entries elsewhere
+    } else if (sig[0] < 'A' || sig[0] > 'Z') {
+      return false;  // a required extension this reader does not know
+    }
+    p += size;
+  }
+  return p == end;
+}
+
+}  // namespace
+
+bool read_index_file(const std::filesystem::path& path, IndexSnapshot& out) {
+  out = IndexSnapshot{};
+  std::ifstream in{path, std::ios::binary};
+  if (!in) return std::filesystem::exists(path) ? false : true;  // no index yet: empty
+  in.seekg(0, std::ios::end);
+  out.bytes.resize(static_cast<size_t>(in.tellg()));
+  in.seekg(0);
+  in.read(out.bytes.data(), static_cast<std::streamsize>(out.bytes.size()));
+  const char* p = out.bytes.data();
+  const char* end = p + out.bytes.size();
+  if (out.bytes.size() < 12 + k_checksum || std::memcmp(p, "DIRC", 4) != 0) return false;
+  uint32_t version = be32(p + 4), count = be32(p + 8);
+  if (version < 2 || version > 4) return false;
+  end -= k_checksum;
+  p += 12;
+  out.entries.resize(count);
+  if (version == 4) out.v4_paths.resize(count);
+  std::string_view previous;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (static_cast<size_t>(end - p) < k_entry_header) return false;
+    IndexEntry& e = out.entries[i];
+    uint32_t* fields[] = {&e.ctime_s, &e.ctime_ns, &e.mtime_s, &e.mtime_ns, &e.dev,
+                          &e.ino,     &e.mode,     &e.uid,     &e.gid,      &e.size};
+    for (size_t f = 0; f < 10; ++f) *fields[f] = be32(p + 4 * f);
+    git_oid_fromraw(&e.id, reinterpret_cast<const unsigned char*>(p + 40));
+    uint16_t flags = be16(p + 60);
+    e.stage = (flags >> 12) & 3;
+    const char* q = p + k_entry_header;
+    if (flags & 0x4000) {  // extended flags (version 3+)
+      if (end - q < 2) return false;
+      e.skip_worktree = (be16(q) & 0x4000) != 0;
+      q += 2;
+    }
+    if (version == 4) {
+      size_t strip = 0;
+      if (!read_varint(q, end, strip) || strip > previous.size()) return false;
+      const char* nul = static_cast<const char*>(std::memchr(q, '\0', end - q));
+      if (!nul) return false;
+      auto& full = out.v4_paths[i];
+      full.assign(previous.substr(0, previous.size() - strip));
+      full.append(q, nul);
+      e.path = full;
+      p = nul + 1;
+    } else {
+      const char* nul = static_cast<const char*>(std::memchr(q, '\0', end - q));
+      if (!nul) return false;
+      e.path = std::string_view(q, static_cast<size_t>(nul - q));
+      size_t len = static_cast<size_t>(q - p) + e.path.size();
+      p += (len + 8) & ~size_t{7};  // padded with 1-8 NULs to a multiple of 8
+      if (p > end) return false;
+    }
+    previous = e.path;
+  }
+  return parse_extensions(p, end, out);
+}
+
+void snapshot_from_index(git_index* index, IndexSnapshot& out) {
+  out = IndexSnapshot{};
+  size_t n = git_index_entrycount(index);
+  out.entries.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const git_index_entry* s = git_index_get_byindex(index, i);
+    IndexEntry& e = out.entries[i];
+    e.path = s->path;
+    e.ctime_s = static_cast<uint32_t>(s->ctime.seconds);
+    e.ctime_ns = s->ctime.nanoseconds;
+    e.mtime_s = static_cast<uint32_t>(s->mtime.seconds);
+    e.mtime_ns = s->mtime.nanoseconds;
+    e.dev = s->dev;
+    e.ino = s->ino;
+    e.mode = s->mode;
+    e.uid = s->uid;
+    e.gid = s->gid;
+    e.size = s->file_size;
+    e.id = s->id;
+    e.stage = git_index_entry_stage(s);
+    e.skip_worktree = (s->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0;
+  }
+}
+
+namespace {
+
+struct TreeCheck {
+  git_repository* repo;
+  const std::vector<IndexEntry>& entries;
+
+  // Index entries directly in `prefix` by name, and the names of its subdirectories.
+  bool collect(const std::string& prefix,
+               std::unordered_map<std::string_view, const IndexEntry*>& files,
+               std::set<std::string_view>& dirs) const {
+    auto it =
+        std::lower_bound(entries.begin(), entries.end(), prefix,
+                         [](const IndexEntry& e, const std::string& p) { return e.path < p; });
+    for (; it != entries.end() && it->path.substr(0, prefix.size()) == prefix; ++it) {
+      if (it->stage != 0) return false;
+      auto rest = it->path.substr(prefix.size());
+      auto slash = rest.find('/');
+      if (slash == std::string_view::npos) {
+        files.emplace(rest, &*it);
+      } else {
+        dirs.insert(rest.substr(0, slash));
+      }
+    }
+    return true;
+  }
+
+  bool matches(const CacheNode& node, const git_oid& tree_id, const std::string& prefix) const {
+    if (node.entry_count >= 0) return git_oid_equal(&node.oid, &tree_id);
+    git_tree* raw = nullptr;
+    if (git_tree_lookup(&raw, repo, &tree_id) < 0) return false;
+    std::unique_ptr<git_tree, void (*)(git_tree*)> tree(raw, git_tree_free);
+    std::unordered_map<std::string_view, const IndexEntry*> files;
+    std::set<std::string_view> dirs;
+    if (!collect(prefix, files, dirs)) return false;
+    size_t tree_files = 0, tree_dirs = 0;
+    for (size_t i = 0, n = git_tree_entrycount(raw); i < n; ++i) {
+      const git_tree_entry* te = git_tree_entry_byindex(raw, i);
+      std::string_view name = git_tree_entry_name(te);
+      if (git_tree_entry_type(te) == GIT_OBJECT_TREE) {
+        ++tree_dirs;
+        auto child = std::find_if(node.children.begin(), node.children.end(),
+                                  [&](const CacheNode& c) { return c.name == name; });
+        if (!dirs.count(name) || child == node.children.end() ||
+            !matches(*child, *git_tree_entry_id(te), prefix + std::string(name) + "/")) {
+          return false;
+        }
+      } else {
+        ++tree_files;
+        auto f = files.find(name);
+        if (f == files.end() ||
+            f->second->mode != static_cast<uint32_t>(git_tree_entry_filemode(te)) ||
+            !git_oid_equal(&f->second->id, git_tree_entry_id(te))) {
+          return false;
+        }
+      }
+    }
+    return tree_files == files.size() && tree_dirs == dirs.size();
+  }
+};
+
+}  // namespace
+
+bool index_matches_tree(git_repository* repo, const IndexSnapshot& index, git_tree* head) {
+  if (!head) return index.entries.empty();
+  if (!index.tree) return false;
+  return TreeCheck{repo, index.entries}.matches(*index.tree, *git_tree_id(head), "");
+}
+
+}  // namespace factory::vcs
