@@ -25,7 +25,7 @@ void add_init(CLI::App& app, Context& ctx) {
                result.marker.empty() ? "" : fmt::format(" (marker: {})", result.marker),
                result.config_file.string());
     for (const auto& [stage, spec] : tmpl.stages) {
-      std::string what = !spec.builtin.empty() ? fmt::format("(built-in {} check)", spec.builtin)
+      std::string what = !spec.builtin.empty()  ? fmt::format("(built-in {} check)", spec.builtin)
                          : spec.command.empty() ? std::string("(no command: SKIPPED)")
                                                 : spec.command;
       fmt::print("  {} {}\n", report::stage_label(stage), what);

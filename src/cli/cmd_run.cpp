@@ -49,8 +49,7 @@ void print_summary(const pipeline::RunSummary& summary, const std::string& task,
 }
 
 // One TCR cycle over `stages`, rendered on the terminal.
-int run_cycle(Context& ctx, const RunArgs& args, std::vector<core::Stage> stages,
-              bool force_tdd) {
+int run_cycle(Context& ctx, const RunArgs& args, std::vector<core::Stage> stages, bool force_tdd) {
   auto repo = ctx.open_repo();
   std::string id = pipeline::resolve_task_id(repo, args.task);
   auto task = pipeline::require_task(repo, id);
@@ -98,8 +97,9 @@ void add_run(CLI::App& app, Context& ctx) {
 
 void add_stage(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("stage", "Run one stage as its own TCR cycle");
-  cmd->footer("Examples:\n  factory stage unit-test          # inside a task workspace\n"
-              "  factory stage batch-upload lint");
+  cmd->footer(
+      "Examples:\n  factory stage unit-test          # inside a task workspace\n"
+      "  factory stage batch-upload lint");
   auto args = std::make_shared<RunArgs>();
   auto words = std::make_shared<std::vector<std::string>>();
   cmd->add_option("words", *words, "[<task>] <stage>")->required()->expected(1, 2);

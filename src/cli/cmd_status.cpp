@@ -11,10 +11,14 @@ namespace factory::cli {
 namespace {
 nlohmann::json task_json(const store::TaskRow& task) {
   nlohmann::json j = {
-      {"id", task.id},           {"status", core::status_name(task.status)},
-      {"lang", task.lang},       {"workspace", task.workspace},
-      {"branch", task.branch},   {"base_commit", task.base_commit},
-      {"backend", task.backend}, {"tdd", task.tdd},
+      {"id", task.id},
+      {"status", core::status_name(task.status)},
+      {"lang", task.lang},
+      {"workspace", task.workspace},
+      {"branch", task.branch},
+      {"base_commit", task.base_commit},
+      {"backend", task.backend},
+      {"tdd", task.tdd},
       {"created_at", task.created_at},
   };
   j["red_confirmed_at"] =
@@ -23,10 +27,14 @@ nlohmann::json task_json(const store::TaskRow& task) {
 }
 
 nlohmann::json stage_json(const store::StageResultRow& r) {
-  return {{"stage", core::stage_name(r.stage)}, {"outcome", core::outcome_name(r.outcome)},
-          {"exit_code", r.exit_code},           {"duration_ms", r.duration_ms},
-          {"tree_id", r.tree_id},               {"commit_id", r.commit_id},
-          {"detail", r.detail},                 {"log", r.log_path},
+  return {{"stage", core::stage_name(r.stage)},
+          {"outcome", core::outcome_name(r.outcome)},
+          {"exit_code", r.exit_code},
+          {"duration_ms", r.duration_ms},
+          {"tree_id", r.tree_id},
+          {"commit_id", r.commit_id},
+          {"detail", r.detail},
+          {"log", r.log_path},
           {"run_id", r.run_id}};
 }
 
@@ -52,8 +60,9 @@ void print_status(const pipeline::Repo& repo, const store::TaskRow& task) {
 
 void add_status(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("status", "Show a task's status and latest stage results");
-  cmd->footer("Examples:\n  factory status                   # inside a task workspace\n"
-              "  factory status batch-upload --json");
+  cmd->footer(
+      "Examples:\n  factory status                   # inside a task workspace\n"
+      "  factory status batch-upload --json");
   auto task_arg = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   cmd->add_option("task", *task_arg, "Task id (inferred inside a task workspace)");

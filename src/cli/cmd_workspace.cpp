@@ -7,8 +7,9 @@ namespace factory::cli {
 
 void add_unrevert(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("unrevert", "Bring back the change discarded by a revert");
-  cmd->footer("Examples:\n  factory unrevert                 # the last revert, inside a workspace\n"
-              "  factory unrevert batch-upload 2  # the 2nd revert of the task");
+  cmd->footer(
+      "Examples:\n  factory unrevert                 # the last revert, inside a workspace\n"
+      "  factory unrevert batch-upload 2  # the 2nd revert of the task");
   auto words = std::make_shared<std::vector<std::string>>();
   cmd->add_option("words", *words, "[<task>] [N]")->expected(0, 2);
   cmd->callback([&ctx, words] {

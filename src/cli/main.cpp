@@ -21,13 +21,15 @@ void print_error(const std::string& message, const std::string& hint) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"factory: safe changes by construction. Each task gets its own workspace and a\n"
-               "10-stage Test && Commit || Revert pipeline.",
-               "factory"};
+  CLI::App app{
+      "factory: safe changes by construction. Each task gets its own workspace and a\n"
+      "10-stage Test && Commit || Revert pipeline.",
+      "factory"};
   app.set_version_flag("--version", std::string("factory ") + FACTORY_VERSION);
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 ok, 1 stage failed, 2 usage/config error, 3 blocked, 4 VCS error, "
-             "130 interrupted.\nRun 'factory <command> --help' for examples. See man factory.");
+  app.footer(
+      "Exit codes: 0 ok, 1 stage failed, 2 usage/config error, 3 blocked, 4 VCS error, "
+      "130 interrupted.\nRun 'factory <command> --help' for examples. See man factory.");
   Context ctx;
   add_init(app, ctx);
   add_new(app, ctx);

@@ -13,7 +13,9 @@ using report::Tone;
 namespace {
 constexpr size_t k_command_width = 60;
 
-std::string prefix(core::Stage stage) { return report::stage_label(stage); }
+std::string prefix(core::Stage stage) {
+  return report::stage_label(stage);
+}
 
 // Long template commands would push the result off the line; the log has the full command.
 std::string shown(const std::string& command) {
@@ -21,7 +23,9 @@ std::string shown(const std::string& command) {
   return command.substr(0, k_command_width - 3) + "...";
 }
 
-std::string short_id(const std::string& id) { return id.substr(0, 7); }
+std::string short_id(const std::string& id) {
+  return id.substr(0, 7);
+}
 
 std::string counts(const vcs::FileChange& change) {
   if (change.added_lines < 0) return "binary";
@@ -53,8 +57,7 @@ void TerminalObserver::stage_finished(const pipeline::StageReport& r) {
       if (!r.hint.empty()) line += fmt::format(" hint: {}", r.hint);
       break;
     case StageNote::green_on_tree:
-      line += paint("✓", Tone::good, m_color) +
-              fmt::format(" {}  {}  ", shown(r.command), took) +
+      line += paint("✓", Tone::good, m_color) + fmt::format(" {}  {}  ", shown(r.command), took) +
               paint("(green on this tree, skipped)", Tone::muted, m_color);
       break;
     case StageNote::ran:

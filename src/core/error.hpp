@@ -8,10 +8,10 @@ namespace factory::core {
 // Process exit codes, documented in man/factory.1.
 enum class ExitCode : int {
   ok = 0,
-  failed = 1,       // a stage or check failed
-  usage = 2,        // usage or configuration error
-  blocked = 3,      // boundary violation, approval refused, illegal transition
-  vcs = 4,          // the VCS refused or failed
+  failed = 1,   // a stage or check failed
+  usage = 2,    // usage or configuration error
+  blocked = 3,  // boundary violation, approval refused, illegal transition
+  vcs = 4,      // the VCS refused or failed
   interrupted = 130,
 };
 

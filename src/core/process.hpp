@@ -21,12 +21,12 @@ struct ProcessRequest {
 
 // How a process ended. A non-zero exit is a result, not an error.
 struct ProcessResult {
-  int exit_code = -1;       // -1 when it did not exit normally
-  int term_signal = 0;      // the signal that ended it, if any
-  bool timed_out = false;   // killed at its timeout
-  bool interrupted = false; // killed because the user pressed Ctrl-C
+  int exit_code = -1;        // -1 when it did not exit normally
+  int term_signal = 0;       // the signal that ended it, if any
+  bool timed_out = false;    // killed at its timeout
+  bool interrupted = false;  // killed because the user pressed Ctrl-C
   bool spawn_failed = false;
-  std::string output;       // the last tail_bytes of stdout+stderr, interleaved
+  std::string output;  // the last tail_bytes of stdout+stderr, interleaved
   bool output_truncated = false;
   uint64_t output_bytes = 0;  // everything the process wrote
   std::chrono::milliseconds duration{0};

@@ -8,8 +8,8 @@ namespace factory::core {
 
 namespace {
 constexpr std::array<std::string_view, k_stage_count> k_names = {
-    "tdd-setup", "implement", "unit-test", "coverage", "lint",
-    "static",    "integration", "security", "review",  "accept",
+    "tdd-setup", "implement",   "unit-test", "coverage", "lint",
+    "static",    "integration", "security",  "review",   "accept",
 };
 
 std::string all_names() {
@@ -19,15 +19,19 @@ std::string all_names() {
 
 const std::array<Stage, k_stage_count>& all_stages() {
   static const std::array<Stage, k_stage_count> k_all = {
-      Stage::tdd_setup, Stage::implement,   Stage::unit_test, Stage::coverage, Stage::lint,
-      Stage::static_analysis, Stage::integration, Stage::security, Stage::review, Stage::accept,
+      Stage::tdd_setup,       Stage::implement,   Stage::unit_test, Stage::coverage, Stage::lint,
+      Stage::static_analysis, Stage::integration, Stage::security,  Stage::review,   Stage::accept,
   };
   return k_all;
 }
 
-std::string_view stage_name(Stage stage) { return k_names[static_cast<size_t>(stage)]; }
+std::string_view stage_name(Stage stage) {
+  return k_names[static_cast<size_t>(stage)];
+}
 
-int stage_number(Stage stage) { return static_cast<int>(stage) + 1; }
+int stage_number(Stage stage) {
+  return static_cast<int>(stage) + 1;
+}
 
 std::optional<Stage> parse_stage(std::string_view name) {
   for (size_t i = 0; i < k_names.size(); ++i) {
@@ -42,7 +46,9 @@ Stage require_stage(std::string_view name) {
               fmt::format("stages are: {}", all_names()));
 }
 
-bool default_tcr(Stage stage) { return stage != Stage::tdd_setup && stage != Stage::accept; }
+bool default_tcr(Stage stage) {
+  return stage != Stage::tdd_setup && stage != Stage::accept;
+}
 
 std::vector<Stage> stage_range(std::optional<Stage> from, std::optional<Stage> to) {
   Stage first = from.value_or(Stage::tdd_setup);
@@ -64,7 +70,9 @@ constexpr std::array<std::string_view, 4> k_outcomes = {"passed", "failed", "ski
                                                         "interrupted"};
 }
 
-std::string_view outcome_name(Outcome outcome) { return k_outcomes[static_cast<size_t>(outcome)]; }
+std::string_view outcome_name(Outcome outcome) {
+  return k_outcomes[static_cast<size_t>(outcome)];
+}
 
 std::optional<Outcome> parse_outcome(std::string_view name) {
   for (size_t i = 0; i < k_outcomes.size(); ++i) {

@@ -12,7 +12,9 @@ namespace {
 constexpr std::array<std::string_view, 4> k_reserved = {"verify", "export", "report", "all"};
 constexpr std::string_view k_branch_prefix = "factory/";
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 }  // namespace
 
 std::optional<std::string> task_id_problem(std::string_view id) {
@@ -42,7 +44,9 @@ void validate_task_id(std::string_view id) {
   }
 }
 
-std::string task_branch(std::string_view id) { return fmt::format("{}{}", k_branch_prefix, id); }
+std::string task_branch(std::string_view id) {
+  return fmt::format("{}{}", k_branch_prefix, id);
+}
 
 std::optional<std::string> task_of_branch(std::string_view branch) {
   if (branch.starts_with("refs/heads/")) branch.remove_prefix(11);

@@ -11,15 +11,17 @@ namespace factory::core {
 
 namespace {
 constexpr std::array<std::string_view, 11> k_names = {
-    "created",  "in_progress", "failed",      "ready_for_decision",
-    "approved", "deployed",    "monitoring",  "monitoring_complete",
-    "rolled_back", "rejected", "abandoned",
+    "created",     "in_progress", "failed",     "ready_for_decision",
+    "approved",    "deployed",    "monitoring", "monitoring_complete",
+    "rolled_back", "rejected",    "abandoned",
 };
 
 using S = TaskStatus;
 }  // namespace
 
-std::string_view status_name(TaskStatus status) { return k_names[static_cast<size_t>(status)]; }
+std::string_view status_name(TaskStatus status) {
+  return k_names[static_cast<size_t>(status)];
+}
 
 std::optional<TaskStatus> parse_status(std::string_view name) {
   for (size_t i = 0; i < k_names.size(); ++i) {
@@ -71,11 +73,14 @@ void check_transition(TaskStatus from, TaskStatus to) {
   for (auto s : next) names.push_back(status_name(s));
   throw Error(ExitCode::blocked,
               fmt::format("a task that is {} cannot become {}", status_name(from), status_name(to)),
-              next.empty() ? std::string("this task is finished; create a new task with 'factory new'")
-                           : fmt::format("from {} a task can become: {}", status_name(from),
-                                         fmt::join(names, ", ")));
+              next.empty()
+                  ? std::string("this task is finished; create a new task with 'factory new'")
+                  : fmt::format("from {} a task can become: {}", status_name(from),
+                                fmt::join(names, ", ")));
 }
 
-bool is_workable(TaskStatus status) { return can_transition(status, S::in_progress); }
+bool is_workable(TaskStatus status) {
+  return can_transition(status, S::in_progress);
+}
 
 }  // namespace factory::core

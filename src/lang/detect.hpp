@@ -8,8 +8,8 @@ namespace factory::lang {
 
 // What detection found and why.
 struct Detection {
-  std::string language;               // template name
-  std::filesystem::path marker;       // the marker file, relative to the root
+  std::string language;          // template name
+  std::filesystem::path marker;  // the marker file, relative to the root
 };
 
 // Detects the language from marker files, nearest to `root` first (breadth first, at most

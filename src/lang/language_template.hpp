@@ -30,14 +30,14 @@ struct StageSpec {
 
 // A language template (templates/<name>.yaml).
 struct LanguageTemplate {
-  std::string name;                      // "python"
-  std::string display;                   // "Python"
-  std::vector<std::string> markers;      // files whose presence selects this language
-  std::vector<std::string> test_globs;   // which changed files are tests
-  std::vector<std::string> byproducts;   // ignore patterns for what the tools leave behind
+  std::string name;                     // "python"
+  std::string display;                  // "Python"
+  std::vector<std::string> markers;     // files whose presence selects this language
+  std::vector<std::string> test_globs;  // which changed files are tests
+  std::vector<std::string> byproducts;  // ignore patterns for what the tools leave behind
   std::vector<std::pair<std::string, std::string>> env;  // set for every stage command
-  std::vector<std::string> debug_patterns;  // regexes review flags in added lines
-  std::map<core::Stage, StageSpec> stages;  // all ten
+  std::vector<std::string> debug_patterns;               // regexes review flags in added lines
+  std::map<core::Stage, StageSpec> stages;               // all ten
 };
 
 // Parses a template; errors name `source`, line and column (usage Error).

@@ -13,7 +13,9 @@ using core::Stage;
 
 Engine::Engine(EngineDeps deps, TaskSetup setup) : m_deps(deps), m_setup(std::move(setup)) {}
 
-bool Engine::is_tcr(Stage stage) const { return core::default_tcr(stage); }
+bool Engine::is_tcr(Stage stage) const {
+  return core::default_tcr(stage);
+}
 
 RunSummary Engine::run(const RunOptions& options) {
   auto& task = m_setup.task;
@@ -61,8 +63,7 @@ RunSummary Engine::run(const RunOptions& options) {
 
 void Engine::finish(Cycle& cycle, RunSummary& summary, const RunOptions& options) {
   auto& task = m_setup.task;
-  m_deps.store.end_run(cycle.run.id, summary.status,
-                       m_deps.vcs.operation_id(task.workspace));
+  m_deps.store.end_run(cycle.run.id, summary.status, m_deps.vcs.operation_id(task.workspace));
   core::TaskStatus next = core::TaskStatus::in_progress;
   std::string reason = fmt::format("run {} {}", cycle.run.number, summary.status);
   if (summary.status == "failed") {
@@ -141,8 +142,8 @@ void Engine::revert(Cycle& cycle, StageReport& report) {
   report.patch_file = patch.string();
   m_deps.store.append_event(
       task.id, cycle.run.id, "system", "reverted",
-      fmt::format(R"({{"stage":"{}","ref":"{}","files":{}}})", core::stage_name(report.stage),
-                  ref, report.reverted.size()));
+      fmt::format(R"({{"stage":"{}","ref":"{}","files":{}}})", core::stage_name(report.stage), ref,
+                  report.reverted.size()));
 }
 
 void Engine::commit_cycle(Cycle& cycle, const RunOptions& options) {
@@ -153,9 +154,8 @@ void Engine::commit_cycle(Cycle& cycle, const RunOptions& options) {
   std::string span = names.size() == 1 ? std::string(names.front())
                                        : fmt::format("{}..{}", names.front(), names.back());
   std::string subject = fmt::format("factory: {} passed", span);
-  std::string message =
-      fmt::format("{}\n\nFactory-Task: {}\nFactory-Stages: {}\nFactory-Run: {}\n", subject,
-                  task.id, fmt::join(names, ","), cycle.run.number);
+  std::string message = fmt::format("{}\n\nFactory-Task: {}\nFactory-Stages: {}\nFactory-Run: {}\n",
+                                    subject, task.id, fmt::join(names, ","), cycle.run.number);
   auto commit = m_deps.vcs.commit_all(task.workspace, message);
   if (!commit) return;
   cycle.commit_id = *commit;

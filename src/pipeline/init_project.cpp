@@ -58,8 +58,9 @@ InitResult init_project(const Repo& repo, const std::string& language, bool forc
   if (language.empty()) {
     auto detected = lang::detect_language(repo.main_root());
     if (!detected) {
-      throw Error(ExitCode::usage, "could not detect the project's language",
-                  fmt::format("pass --lang (one of: {})", fmt::join(lang::known_languages(), ", ")));
+      throw Error(
+          ExitCode::usage, "could not detect the project's language",
+          fmt::format("pass --lang (one of: {})", fmt::join(lang::known_languages(), ", ")));
     }
     result.language = detected->language;
     result.marker = detected->marker.string();

@@ -11,12 +11,12 @@ namespace factory::pipeline {
 
 // How a stage's result came about, beyond its outcome.
 enum class StageNote {
-  ran,               // the command (or built-in check) ran
-  green_on_tree,     // --resume: already green on this tree, not re-run
+  ran,                    // the command (or built-in check) ran
+  green_on_tree,          // --resume: already green on this tree, not re-run
   red_already_confirmed,  // tdd-setup confirmed earlier in this task
-  tool_missing,      // SKIPPED: the template's probe failed
-  no_command,        // SKIPPED: nothing configured for this language
-  tdd_disabled,      // SKIPPED: task created with --no-tdd
+  tool_missing,           // SKIPPED: the template's probe failed
+  no_command,             // SKIPPED: nothing configured for this language
+  tdd_disabled,           // SKIPPED: task created with --no-tdd
 };
 
 // Everything the presentation needs about one finished stage.
@@ -31,9 +31,9 @@ struct StageReport {
   int attempts = 1;
   std::string detail;  // one line: "red confirmed: ...", "coverage 87% (min 80)", skip reason
   std::string hint;    // install hint for a missing tool, next step for a failure
-  std::string snapshot_commit;                // tdd-setup snapshot
-  std::vector<vcs::FileChange> reverted;      // files a revert restored or removed
-  std::string saved_ref;                      // where the reverted change was kept
+  std::string snapshot_commit;            // tdd-setup snapshot
+  std::vector<vcs::FileChange> reverted;  // files a revert restored or removed
+  std::string saved_ref;                  // where the reverted change was kept
   std::string patch_file;
   std::string log_path;
   std::string output_tail;  // the end of the output, for a failure

@@ -41,8 +41,8 @@ StageReport Engine::run_review(Cycle& cycle) {
       for (const auto& re : patterns) {
         std::smatch match;
         if (std::regex_search(text, match, re)) {
-          findings.push_back(fmt::format("{}:{}: leftover '{}' added", file.path, number,
-                                         match.str(0)));
+          findings.push_back(
+              fmt::format("{}:{}: leftover '{}' added", file.path, number, match.str(0)));
           break;
         }
       }

@@ -17,7 +17,8 @@ namespace {
 constexpr auto k_probe_timeout = std::chrono::seconds(60);
 
 // Replaces $NAME and ${NAME} for factory's own variables in template env values.
-std::string expand(std::string value, const std::vector<std::pair<std::string, std::string>>& vars) {
+std::string expand(std::string value,
+                   const std::vector<std::pair<std::string, std::string>>& vars) {
   for (const auto& [name, replacement] : vars) {
     for (const auto& token : {"${" + name + "}", "$" + name}) {
       for (size_t pos = value.find(token); pos != std::string::npos;
@@ -140,13 +141,13 @@ StageReport Engine::run_command_stage(Stage stage, Cycle& cycle) {
 void Engine::dry_run(const std::vector<Stage>& stages) {
   for (Stage stage : stages) {
     const auto& spec = m_setup.tmpl.stages.at(stage);
-    std::string what = !spec.builtin.empty() ? fmt::format("(built-in {} check)", spec.builtin)
+    std::string what = !spec.builtin.empty()  ? fmt::format("(built-in {} check)", spec.builtin)
                        : spec.command.empty() ? std::string("(no command configured: SKIPPED)")
                                               : spec.command;
-    std::string tcr = stage == Stage::tdd_setup
-                          ? "TCR off: passes on red, commits the test files as a snapshot"
-                      : stage == Stage::accept ? "TCR off: final gate, never reverts"
-                                               : "TCR on: green joins the cycle commit, red reverts";
+    std::string tcr =
+        stage == Stage::tdd_setup ? "TCR off: passes on red, commits the test files as a snapshot"
+        : stage == Stage::accept  ? "TCR off: final gate, never reverts"
+                                  : "TCR on: green joins the cycle commit, red reverts";
     m_deps.observer.note(fmt::format("{} {}", report::stage_label(stage), what));
     m_deps.observer.note(fmt::format("{:<20} {} · timeout {}s · retries {}", "", tcr,
                                      spec.timeout.count() / 1000, spec.retries));

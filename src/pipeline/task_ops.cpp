@@ -17,9 +17,10 @@ std::string choose_language(const Repo& repo, const std::string& explicit_langua
   if (language.empty()) {
     auto detected = lang::detect_language(repo.main_root());
     if (!detected) {
-      throw Error(ExitCode::usage, "could not detect the project's language",
-                  fmt::format("pass --lang (one of: {}), or set [project] language in .factory.toml",
-                              fmt::join(lang::known_languages(), ", ")));
+      throw Error(
+          ExitCode::usage, "could not detect the project's language",
+          fmt::format("pass --lang (one of: {}), or set [project] language in .factory.toml",
+                      fmt::join(lang::known_languages(), ", ")));
     }
     language = detected->language;
   }

@@ -16,14 +16,13 @@ namespace {
 // Red means the runner ran the tests and reported failures, not that it crashed or found none.
 bool is_red(const lang::StageSpec& spec, const core::ProcessResult& result) {
   if (result.timed_out || result.interrupted || result.spawn_failed) return false;
-  bool exit_matches = spec.red_exit.empty()
-                          ? result.exit_code != 0
-                          : std::find(spec.red_exit.begin(), spec.red_exit.end(),
-                                      result.exit_code) != spec.red_exit.end();
+  bool exit_matches = spec.red_exit.empty() ? result.exit_code != 0
+                                            : std::find(spec.red_exit.begin(), spec.red_exit.end(),
+                                                        result.exit_code) != spec.red_exit.end();
   if (!exit_matches) return false;
   if (spec.red_output.empty()) return true;
-  return std::regex_search(result.output,
-                           std::regex(spec.red_output, std::regex::ECMAScript | std::regex::multiline));
+  return std::regex_search(
+      result.output, std::regex(spec.red_output, std::regex::ECMAScript | std::regex::multiline));
 }
 }  // namespace
 
@@ -61,16 +60,17 @@ StageReport Engine::run_tdd_setup(Cycle& cycle, const RunOptions& options) {
   if (changed_tests == 0) {
     report.outcome = Outcome::failed;
     report.detail = "no changed test file: write a failing test first";
-    report.hint = fmt::format("test files match {}; or create the task with 'factory new {} --no-tdd'",
-                              fmt::join(m_setup.tmpl.test_globs, " "), task.id);
+    report.hint =
+        fmt::format("test files match {}; or create the task with 'factory new {} --no-tdd'",
+                    fmt::join(m_setup.tmpl.test_globs, " "), task.id);
     record(cycle, report);
     return report;
   }
   if (spec.command.empty() || missing_tool(spec)) {
     report.outcome = Outcome::skipped;
     report.note = spec.command.empty() ? StageNote::no_command : StageNote::tool_missing;
-    report.detail = spec.command.empty() ? "no command configured"
-                                         : fmt::format("tool missing: {}", spec.tool);
+    report.detail =
+        spec.command.empty() ? "no command configured" : fmt::format("tool missing: {}", spec.tool);
     report.hint = spec.install_hint;
     record(cycle, report);
     return report;

@@ -13,10 +13,11 @@ constexpr std::array<std::string_view, 4> k_frames = {"|", "/", "-", "\\"};
 constexpr auto k_tick = std::chrono::milliseconds(100);
 }  // namespace
 
-Progress::Progress(std::FILE* stream)
-    : m_stream(stream), m_enabled(isatty(fileno(stream)) != 0) {}
+Progress::Progress(std::FILE* stream) : m_stream(stream), m_enabled(isatty(fileno(stream)) != 0) {}
 
-Progress::~Progress() { stop(); }
+Progress::~Progress() {
+  stop();
+}
 
 void Progress::start(std::string label) {
   stop();

@@ -2,9 +2,9 @@
 
 #include <filesystem>
 
+#include "core/error.hpp"
 #include "fakes/fake_runner.hpp"
 #include "fakes/fake_vcs.hpp"
-#include "core/error.hpp"
 #include "pipeline/engine.hpp"
 
 using namespace factory;
@@ -235,8 +235,12 @@ TEST_CASE("tdd-setup passes on red and snapshots only the test files") {
 TEST_CASE("tdd-setup is not red when the runner did not report failing tests") {
   Fixture f;
   f.vcs.work["tests/test_calc.py"] = "broken import";
-  SUBCASE("collection error") { f.runner.replies["run-tdd-setup"] = {2, "1 error\n"}; }
-  SUBCASE("tests pass") { f.runner.replies["run-tdd-setup"] = {0, "4 passed\n"}; }
+  SUBCASE("collection error") {
+    f.runner.replies["run-tdd-setup"] = {2, "1 error\n"};
+  }
+  SUBCASE("tests pass") {
+    f.runner.replies["run-tdd-setup"] = {0, "4 passed\n"};
+  }
   SUBCASE("exit 1 without a failure summary") {
     f.runner.replies["run-tdd-setup"] = {1, "no tests ran\n"};
   }

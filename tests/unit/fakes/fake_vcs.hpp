@@ -13,12 +13,12 @@ namespace fs = std::filesystem;
 // An in-memory Vcs: the workspace is a map of path -> content, HEAD another map.
 class FakeVcs : public vcs::Vcs {
  public:
-  std::map<std::string, std::string> head;     // committed files
-  std::map<std::string, std::string> work;     // working files
+  std::map<std::string, std::string> head;                          // committed files
+  std::map<std::string, std::string> work;                          // working files
   std::map<std::string, std::map<std::string, std::string>> saved;  // ref -> work snapshot
-  std::vector<std::string> commits;            // messages, oldest first
-  std::vector<std::vector<std::string>> committed_paths;  // per commit_paths call
-  std::string base_tree_key;                   // "changes_since" compares against this map
+  std::vector<std::string> commits;                                 // messages, oldest first
+  std::vector<std::vector<std::string>> committed_paths;            // per commit_paths call
+  std::string base_tree_key;  // "changes_since" compares against this map
   std::map<std::string, std::string> base;
   int restores = 0;
 
@@ -28,9 +28,7 @@ class FakeVcs : public vcs::Vcs {
     return "base";
   }
   void remove_workspace(const fs::path&, const std::string&, const std::string&) override {}
-  std::string head_commit(const fs::path&) override {
-    return "c" + std::to_string(commits.size());
-  }
+  std::string head_commit(const fs::path&) override { return "c" + std::to_string(commits.size()); }
   std::string content_tree_id(const fs::path&) override {
     std::string id;
     for (const auto& [p, c] : work) id += p + "=" + c + ";";
@@ -40,8 +38,10 @@ class FakeVcs : public vcs::Vcs {
     std::vector<vcs::FileChange> out;
     for (const auto& [p, c] : work) {
       auto it = from.find(p);
-      if (it == from.end()) out.push_back({p, 'A', 1, 0});
-      else if (it->second != c) out.push_back({p, 'M', 1, 1});
+      if (it == from.end())
+        out.push_back({p, 'A', 1, 0});
+      else if (it->second != c)
+        out.push_back({p, 'M', 1, 1});
     }
     for (const auto& [p, c] : from) {
       if (!work.count(p)) out.push_back({p, 'D', 0, 1});
@@ -68,15 +68,16 @@ class FakeVcs : public vcs::Vcs {
   std::optional<std::string> commit_paths(const fs::path&, const std::vector<std::string>& paths,
                                           const std::string& message) override {
     for (const auto& p : paths) {
-      if (work.count(p)) head[p] = work[p];
-      else head.erase(p);
+      if (work.count(p))
+        head[p] = work[p];
+      else
+        head.erase(p);
     }
     commits.push_back(message);
     committed_paths.push_back(paths);
     return head_commit("");
   }
-  vcs::SavedChange save_change(const fs::path&, const std::string& ref,
-                               const fs::path&) override {
+  vcs::SavedChange save_change(const fs::path&, const std::string& ref, const fs::path&) override {
     saved[ref] = work;
     return {"saved", ref};
   }
