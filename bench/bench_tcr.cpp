@@ -101,15 +101,13 @@ void bench_revert(const fs::path& repo, int files, double target) {
   fs::path patches = repo.parent_path() / "patches";
   double full = median_ms(dirty, [&](int round) {
     factory::vcs::GitVcs vcs(repo);
-    vcs.changes(repo);
-    vcs.save_change(repo, fmt::format("refs/factory/reverted/bench/{}", round),
-                    patches / fmt::format("{}.patch", round));
-    vcs.restore_to_head(repo);
+    vcs.discard_change(repo, fmt::format("refs/factory/reverted/bench/{}", round),
+                       patches / fmt::format("{}.patch", round));
   });
   fs::remove_all(patches);
   std::string label = fmt::format("revert 1 mod + 1 new, {} files", files);
   report(label, restore, shell, "git reset --hard && git clean -fd", target);
-  report(label + " +save", full, shell, "(factory: list + save ref/patch + restore)", target);
+  report(label + " +save", full, shell, "(factory: save ref + patch, then restore)", target);
 }
 
 void bench_new(const fs::path& repo, const fs::path& scratch) {

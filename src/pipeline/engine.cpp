@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
+
 #include "core/error.hpp"
 #include "core/task_status.hpp"
 #include "pipeline/cycle.hpp"
@@ -127,23 +130,27 @@ void Engine::record(Cycle& cycle, const StageReport& report) {
 
 void Engine::revert(Cycle& cycle, StageReport& report) {
   const auto& task = m_setup.task;
-  const fs::path& ws = task.workspace;
-  auto changes = m_deps.vcs.changes(ws);
-  if (changes.empty()) return;
   std::string prefix = fmt::format("refs/factory/reverted/{}/", task.id);
-  int number = static_cast<int>(m_deps.vcs.refs_with_prefix(prefix).size()) + 1;
+  // Numbered after the highest existing one, so a number is never reused.
+  int number = 1;
+  for (const auto& existing : m_deps.vcs.refs_with_prefix(prefix)) {
+    int n = 0;
+    auto suffix = std::string_view(existing).substr(prefix.size());
+    if (std::from_chars(suffix.data(), suffix.data() + suffix.size(), n).ec == std::errc()) {
+      number = std::max(number, n + 1);
+    }
+  }
   std::string ref = fmt::format("{}{}", prefix, number);
   fs::path patch = m_setup.logs_dir / fmt::format("reverted-{}.patch", number);
-  // Save first: a revert that cannot keep the change must not discard it.
-  m_deps.vcs.save_change(ws, ref, patch);
-  m_deps.vcs.restore_to_head(ws);
-  report.reverted = std::move(changes);
+  // The VCS saves the change before it restores: a revert that cannot keep it discards nothing.
+  report.reverted = m_deps.vcs.discard_change(task.workspace, ref, patch);
+  if (report.reverted.empty()) return;
   report.saved_ref = ref;
   report.patch_file = patch.string();
   m_deps.store.append_event(
       task.id, cycle.run.id, "system", "reverted",
-      fmt::format(R"({{"stage":"{}","ref":"{}","files":{}}})", core::stage_name(report.stage), ref,
-                  report.reverted.size()));
+      fmt::format(R"({{"stage":"{}","ref":"{}","files":{}}})", core::stage_name(report.stage),
+                  ref, report.reverted.size()));
 }
 
 void Engine::commit_cycle(Cycle& cycle, const RunOptions& options) {
