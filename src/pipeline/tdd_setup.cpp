@@ -82,8 +82,8 @@ StageReport Engine::run_tdd_setup(Cycle& cycle, const RunOptions& options) {
   }
   if (is_red(spec, result)) {
     report.outcome = Outcome::passed;
-    report.detail = fmt::format("red confirmed: {} changed test file{} fail", changed_tests,
-                                changed_tests == 1 ? "" : "s");
+    report.detail = fmt::format("red confirmed: the changed tests fail ({} test file{})",
+                                changed_tests, changed_tests == 1 ? "" : "s");
     if (!uncommitted_tests.empty()) {
       std::string message = fmt::format(
           "factory: tdd-setup red confirmed\n\nFactory-Task: {}\nFactory-Stages: tdd-setup\n"
