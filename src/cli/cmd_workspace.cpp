@@ -33,9 +33,11 @@ void add_unrevert(CLI::App& app, Context& ctx) {
 
 void add_abandon(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("abandon", "Remove a task's workspace and branch, keep history");
-  cmd->footer("Example:\n  factory abandon batch-upload");
+  cmd->footer(
+      "Examples:\n  factory abandon batch-upload\n  factory abandon     # inside the task "
+      "workspace");
   auto task = std::make_shared<std::string>();
-  cmd->add_option("task", *task, "Task id")->required();
+  cmd->add_option("task", *task, "Task id (inferred inside a task workspace)");
   cmd->callback([&ctx, task] {
     auto repo = ctx.open_repo();
     std::string id = pipeline::resolve_task_id(repo, *task);

@@ -149,8 +149,8 @@ void Engine::revert(Cycle& cycle, StageReport& report) {
   report.patch_file = patch.string();
   m_deps.store.append_event(
       task.id, cycle.run.id, "system", "reverted",
-      fmt::format(R"({{"stage":"{}","ref":"{}","files":{}}})", core::stage_name(report.stage),
-                  ref, report.reverted.size()));
+      fmt::format(R"({{"stage":"{}","ref":"{}","files":{}}})", core::stage_name(report.stage), ref,
+                  report.reverted.size()));
 }
 
 void Engine::commit_cycle(Cycle& cycle, const RunOptions& options) {

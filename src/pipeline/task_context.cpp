@@ -6,13 +6,28 @@
 
 #include "core/error.hpp"
 #include "core/task_id.hpp"
+#include "vcs/git_vcs.hpp"
 
 namespace factory::pipeline {
 
 namespace {
 constexpr std::string_view k_factory_gitignore =
     "# factory's local state: never committed\nstate.db*\nlogs/\ncache/\n";
+
+// [workspace] backend: "auto" follows the repository (jj when .jj/ exists); "git" and "jj" force.
+std::unique_ptr<vcs::Vcs> open_backend(const vcs::Location& location, const std::string& backend,
+                                       core::ProcessRunner& runner) {
+  bool has_jj = fs::is_directory(location.main_root / ".jj");
+  if (backend == "git") return std::make_unique<vcs::GitVcs>(location.main_root);
+  if (backend == "jj" && !has_jj) {
+    throw Error(ExitCode::usage,
+                fmt::format("[workspace] backend is \"jj\" but {} has no .jj/",
+                            location.main_root.string()),
+                "run 'jj git init --colocate' there, or set backend = \"auto\"");
+  }
+  return vcs::open_vcs(location, runner);
 }
+}  // namespace
 
 Repo open_repo(const fs::path& cwd, core::ProcessRunner& runner, const core::Clock& clock) {
   auto location = vcs::locate(cwd);
@@ -23,7 +38,7 @@ Repo open_repo(const fs::path& cwd, core::ProcessRunner& runner, const core::Clo
   Repo repo;
   repo.location = *location;
   repo.config = config::load_project_config(location->main_root / config::k_config_file);
-  repo.vcs = vcs::open_vcs(*location, runner);
+  repo.vcs = open_backend(*location, repo.config.backend, runner);
   ensure_factory_dir(repo);
   repo.store = std::make_unique<store::Store>(location->main_root / ".factory" / "state.db", clock);
   return repo;

@@ -473,3 +473,25 @@ for name in ("implement", "unit-test", "accept"):
   assert_status 3
   [[ "$stderr" == *abandoned* ]] || { echo "stderr: $stderr" >&2; false; }
 }
+
+@test "generic: abandon infers the task inside its workspace" {
+  cd "$REPO"
+  factory new t1 --no-tdd
+  ws="$(ws_of t1)"
+  cd "$ws"
+  run factory abandon
+  assert_status 0
+  assert_output_has "abandoned task t1"
+  cd "$REPO"
+  [ ! -e "$ws" ]
+  git -C "$REPO" rev-parse --verify -q refs/factory/abandoned/t1
+}
+
+@test "generic: [workspace] backend = \"jj\" without .jj/ is a config error" {
+  write_config '[workspace]
+backend = "jj"'
+  cd "$REPO"
+  run --separate-stderr factory new t1
+  assert_usage_error ".jj"
+  refute git -C "$REPO" rev-parse --verify -q refs/heads/factory/t1
+}
