@@ -44,20 +44,17 @@ RunSummary Engine::run(const RunOptions& options) {
   for (Stage stage : options.stages) {
     StageReport report = run_stage(stage, cycle, options);
     if (report.note == StageNote::ran) ++summary.stages_run;
+    bool green = report.outcome == Outcome::passed || report.outcome == Outcome::skipped;
     if (report.outcome == Outcome::failed && is_tcr(stage)) revert(cycle, report);
     m_deps.observer.stage_finished(report);
-    if (report.outcome == Outcome::interrupted) {
-      summary.status = "interrupted";
+    if (green && is_tcr(stage)) cycle.tcr_passed.push_back(stage);
+    if (green && cycle.last_tcr == stage) report.commit_id = commit_cycle(cycle, options);
+    record(cycle, report);
+    if (!green) {
+      summary.status = report.outcome == Outcome::interrupted ? "interrupted" : "failed";
       summary.failed_stage = stage;
       break;
     }
-    if (report.outcome == Outcome::failed) {
-      summary.status = "failed";
-      summary.failed_stage = stage;
-      break;
-    }
-    if (is_tcr(stage)) cycle.tcr_passed.push_back(stage);
-    if (cycle.last_tcr == stage) commit_cycle(cycle, options);
   }
   summary.commit_id = cycle.commit_id;
   finish(cycle, summary, options);
@@ -105,14 +102,15 @@ StageReport Engine::run_stage(Stage stage, Cycle& cycle, const RunOptions& optio
       return report;
     }
   }
-  StageReport report = m_setup.tmpl.stages.at(stage).builtin == "review"
-                           ? run_review(cycle)
-                           : run_command_stage(stage, cycle);
-  record(cycle, report);
-  return report;
+  return m_setup.tmpl.stages.at(stage).builtin == "review" ? run_review(cycle)
+                                                           : run_command_stage(stage, cycle);
 }
 
 void Engine::record(Cycle& cycle, const StageReport& report) {
+  // Results carried over from earlier runs are already stored.
+  if (report.note == StageNote::green_on_tree || report.note == StageNote::red_already_confirmed) {
+    return;
+  }
   store::StageResultRow row;
   row.run_id = cycle.run.id;
   row.task = m_setup.task.id;
@@ -122,7 +120,7 @@ void Engine::record(Cycle& cycle, const StageReport& report) {
   row.duration_ms = report.duration_ms;
   row.log_path = report.log_path;
   row.tree_id = cycle.tree_id;
-  row.commit_id = report.snapshot_commit;
+  row.commit_id = report.snapshot_commit.empty() ? report.commit_id : report.snapshot_commit;
   row.detail = report.detail;
   row.at = m_deps.clock.now_ms();
   m_deps.store.record_stage(row);
@@ -153,8 +151,8 @@ void Engine::revert(Cycle& cycle, StageReport& report) {
                   report.reverted.size()));
 }
 
-void Engine::commit_cycle(Cycle& cycle, const RunOptions& options) {
-  if (cycle.tcr_passed.empty()) return;
+std::string Engine::commit_cycle(Cycle& cycle, const RunOptions& options) {
+  if (cycle.tcr_passed.empty()) return "";
   const auto& task = m_setup.task;
   std::vector<std::string_view> names;
   for (Stage s : cycle.tcr_passed) names.push_back(core::stage_name(s));
@@ -164,11 +162,12 @@ void Engine::commit_cycle(Cycle& cycle, const RunOptions& options) {
   std::string message = fmt::format("{}\n\nFactory-Task: {}\nFactory-Stages: {}\nFactory-Run: {}\n",
                                     subject, task.id, fmt::join(names, ","), cycle.run.number);
   auto commit = m_deps.vcs.commit_all(task.workspace, message);
-  if (!commit) return;
+  if (!commit) return "";
   cycle.commit_id = *commit;
   m_deps.store.append_event(task.id, cycle.run.id, options.actor, "committed",
                             fmt::format(R"({{"commit":"{}","stages":"{}"}})", *commit, span));
   m_deps.observer.committed(*commit, subject);
+  return *commit;
 }
 
 }  // namespace factory::pipeline

@@ -76,7 +76,8 @@ class Engine {
   core::ProcessResult execute(core::Stage stage, const std::string& command, Cycle& cycle,
                               StageReport& report);
   std::optional<std::string> missing_tool(const lang::StageSpec& spec);
-  void commit_cycle(Cycle& cycle, const RunOptions& options);
+  // Commits the cycle's change; returns the commit id, or "" when there was nothing to commit.
+  std::string commit_cycle(Cycle& cycle, const RunOptions& options);
   void finish(Cycle& cycle, RunSummary& summary, const RunOptions& options);
   bool is_tcr(core::Stage stage) const;
   bool ready_on_tree(const std::string& tree_id) const;

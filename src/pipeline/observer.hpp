@@ -32,6 +32,7 @@ struct StageReport {
   std::string detail;  // one line: "red confirmed: ...", "coverage 87% (min 80)", skip reason
   std::string hint;    // install hint for a missing tool, next step for a failure
   std::string snapshot_commit;            // tdd-setup snapshot
+  std::string commit_id;                  // the cycle commit made right after this stage
   std::vector<vcs::FileChange> reverted;  // files a revert restored or removed
   std::string saved_ref;                  // where the reverted change was kept
   std::string patch_file;

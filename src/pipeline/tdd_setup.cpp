@@ -36,7 +36,6 @@ StageReport Engine::run_tdd_setup(Cycle& cycle, const RunOptions& options) {
     report.outcome = Outcome::skipped;
     report.note = StageNote::tdd_disabled;
     report.detail = "tdd disabled for this task";
-    record(cycle, report);
     return report;
   }
   if (task.red_confirmed_at && !options.force_tdd) {
@@ -63,7 +62,6 @@ StageReport Engine::run_tdd_setup(Cycle& cycle, const RunOptions& options) {
     report.hint =
         fmt::format("test files match {}; or create the task with 'factory new {} --no-tdd'",
                     fmt::join(m_setup.tmpl.test_globs, " "), task.id);
-    record(cycle, report);
     return report;
   }
   if (spec.command.empty() || missing_tool(spec)) {
@@ -72,12 +70,10 @@ StageReport Engine::run_tdd_setup(Cycle& cycle, const RunOptions& options) {
     report.detail =
         spec.command.empty() ? "no command configured" : fmt::format("tool missing: {}", spec.tool);
     report.hint = spec.install_hint;
-    record(cycle, report);
     return report;
   }
   auto result = execute(Stage::tdd_setup, spec.command, cycle, report);
   if (report.outcome == Outcome::interrupted) {
-    record(cycle, report);
     return report;
   }
   if (is_red(spec, result)) {
@@ -107,7 +103,6 @@ StageReport Engine::run_tdd_setup(Cycle& cycle, const RunOptions& options) {
       report.hint = "a collection error, a missing runner or 'no tests collected' is not red";
     }
   }
-  record(cycle, report);
   return report;
 }
 

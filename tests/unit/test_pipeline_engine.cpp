@@ -123,6 +123,12 @@ TEST_CASE("a green cycle commits the change once, right after the last TCR stage
   CHECK(f.observer.of(Stage::tdd_setup).note == StageNote::tdd_disabled);
   CHECK(summary.ready_for_decision);
   CHECK(f.store.find_task("t1")->status == core::TaskStatus::ready_for_decision);
+  // The commit is recorded with the stage it followed, and only there.
+  for (const auto& row : f.store.latest_results("t1")) {
+    CAPTURE(core::stage_name(row.stage));
+    CHECK(row.commit_id == (row.stage == Stage::review ? summary.commit_id : ""));
+  }
+  CHECK_FALSE(summary.commit_id.empty());
 }
 
 TEST_CASE("a cycle with no change makes no commit") {
