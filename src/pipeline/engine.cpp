@@ -63,7 +63,10 @@ RunSummary Engine::run(const RunOptions& options) {
 
 void Engine::finish(Cycle& cycle, RunSummary& summary, const RunOptions& options) {
   auto& task = m_setup.task;
-  m_deps.store.end_run(cycle.run.id, summary.status, m_deps.vcs.operation_id(task.workspace));
+  // After Ctrl-C no further process may start (the jj backend would need one for its op id).
+  std::string operation =
+      summary.status == "interrupted" ? "" : m_deps.vcs.operation_id(task.workspace);
+  m_deps.store.end_run(cycle.run.id, summary.status, operation);
   core::TaskStatus next = core::TaskStatus::in_progress;
   std::string reason = fmt::format("run {} {}", cycle.run.number, summary.status);
   if (summary.status == "failed") {

@@ -60,7 +60,8 @@ std::optional<std::string> Engine::missing_tool(const lang::StageSpec& spec) {
   request.env = stage_env(spec.stage);
   request.timeout = k_probe_timeout;
   auto result = m_deps.runner.run(request);
-  if (result.ok()) return std::nullopt;
+  // A probe cut short by Ctrl-C says nothing about the tool; the stage itself will stop.
+  if (result.ok() || result.interrupted) return std::nullopt;
   return spec.tool.empty() ? spec.probe : spec.tool;
 }
 

@@ -308,3 +308,13 @@ TEST_CASE("a finished task cannot be run") {
   f.store.set_status("t1", core::TaskStatus::abandoned, "tester", "done");
   CHECK_THROWS_AS(f.run(f.after_tdd()), Error);
 }
+
+TEST_CASE("Ctrl-C during a tool probe stops the run instead of reporting the tool missing") {
+  Fixture f(false);
+  f.runner.replies["probe-scanner"] = {-1, "", false, true};
+  f.runner.replies["run-security"] = {-1, "", false, true};
+  auto summary = f.run(f.after_tdd());
+  CHECK(summary.status == "interrupted");
+  CHECK(f.observer.of(Stage::security).outcome == Outcome::interrupted);
+  CHECK(f.observer.of(Stage::security).note != StageNote::tool_missing);
+}
