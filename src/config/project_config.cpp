@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
+
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <sstream>
 
 #include "core/duration.hpp"
 #include "core/error.hpp"
@@ -196,6 +198,12 @@ ProjectConfig load_project_config(const std::filesystem::path& file) {
   }
   std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   return parse_project_config(text, file.string());
+}
+
+std::string toml_quoted(std::string_view text) {
+  std::ostringstream out;
+  out << toml::value<std::string>(std::string(text));
+  return out.str();
 }
 
 }  // namespace factory::config

@@ -35,6 +35,9 @@ inline constexpr std::string_view k_config_file = ".factory.toml";
 // with a hint: syntax errors, unknown keys, wrong types, unknown stage names, bad durations.
 ProjectConfig parse_project_config(std::string_view text, const std::string& source);
 
+// `text` as a TOML string literal (quoted and escaped), for writing config files.
+std::string toml_quoted(std::string_view text);
+
 // Loads the file; a missing file gives the defaults.
 ProjectConfig load_project_config(const std::filesystem::path& file);
 

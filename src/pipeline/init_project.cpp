@@ -3,23 +3,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/project_config.hpp"
 #include "core/error.hpp"
 #include "lang/detect.hpp"
 #include "pipeline/task_ops.hpp"
 
 namespace factory::pipeline {
-
-namespace {
-// A TOML basic string: commands hold quotes and backslashes.
-std::string toml_string(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-}  // namespace
 
 std::string render_config(const lang::LanguageTemplate& tmpl) {
   std::ostringstream out;
@@ -39,7 +28,7 @@ std::string render_config(const lang::LanguageTemplate& tmpl) {
     } else if (spec.command.empty()) {
       out << "# command = \"\"   # no tool configured for this language\n";
     } else {
-      out << fmt::format("# command = {}\n", toml_string(spec.command));
+      out << fmt::format("# command = {}\n", config::toml_quoted(spec.command));
     }
     out << fmt::format("# timeout = \"{}s\"\n# retries = {}\n", spec.timeout.count() / 1000,
                        spec.retries);

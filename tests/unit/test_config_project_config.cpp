@@ -174,3 +174,11 @@ TEST_CASE("load_project_config reads the file, and a missing file gives the defa
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("toml_quoted round-trips quotes, backslashes and newlines") {
+  const std::string command = "echo \"a\\b\" 'c'\nprintf '%s\\n' $X";
+  auto text = "[stages.lint]\ncommand = " + factory::config::toml_quoted(command) + "\n";
+  auto parsed = factory::config::parse_project_config(text, ".factory.toml");
+  REQUIRE(parsed.stages.count(factory::core::Stage::lint) == 1);
+  CHECK(parsed.stages.at(factory::core::Stage::lint).command == command);
+}
