@@ -18,7 +18,6 @@ class FakeVcs : public vcs::Vcs {
   std::map<std::string, std::map<std::string, std::string>> saved;  // ref -> work snapshot
   std::vector<std::string> commits;                                 // messages, oldest first
   std::vector<std::vector<std::string>> committed_paths;            // per commit_paths call
-  std::string base_tree_key;  // "changes_since" compares against this map
   std::map<std::string, std::string> base;
   int restores = 0;
 
