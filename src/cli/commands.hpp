@@ -15,5 +15,7 @@ void add_status(CLI::App& app, Context& ctx);
 void add_list(CLI::App& app, Context& ctx);
 void add_unrevert(CLI::App& app, Context& ctx);
 void add_abandon(CLI::App& app, Context& ctx);
+void add_contract(CLI::App& app, Context& ctx);
+void add_hook(CLI::App& app, Context& ctx);
 
 }  // namespace factory::cli

@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   add_list(app, ctx);
   add_unrevert(app, ctx);
   add_abandon(app, ctx);
+  add_contract(app, ctx);
+  add_hook(app, ctx);
   proc::install_interrupt_handler();
   try {
     app.parse(argc, argv);

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/stage.hpp"
+
+namespace factory::core {
+
+// Which paths a task may change (gitignore-style globs; a leading '!' negates an earlier match
+// in the same list). Forbidden wins over allowed; `.factory/**` is always forbidden.
+struct Boundaries {
+  std::vector<std::string> allowed_files{"**"};  // an empty list allows nothing
+  std::vector<std::string> forbidden_files;
+};
+
+// Size limits the review stage enforces.
+struct Limits {
+  std::optional<int> max_lines_changed;  // added + removed lines since the task's base
+  std::optional<int> new_dependencies;   // dependencies the task may add (0 = none)
+};
+
+// How a red stage is handled; the defaults come from core::default_tcr.
+struct TcrBehavior {
+  bool enabled = true;
+  std::string restore_to = "last_green";  // the only restore point there is today
+  std::string reason;                     // why TCR is off, when it is
+};
+
+// A per-task override of one stage; `required` turns SKIPPED into a failure.
+struct ContractStage {
+  std::optional<std::string> command;
+  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<int> retries;
+  bool required = false;
+};
+
+// One acceptance check the accept stage runs, reported by name.
+struct AcceptanceCheck {
+  enum class Kind { file_exists, file_matches, command };
+  std::string name;
+  Kind kind = Kind::file_exists;
+  std::string path;                          // file_exists, file_matches: workspace-relative
+  std::string pattern;                       // file_matches: ECMAScript regex searched in the file
+  std::string command;                       // command: run via /bin/sh -c in the workspace
+  int expect_exit = 0;                       // command
+  std::optional<std::string> expect_stdout;  // command: regex searched in stdout
+  std::optional<std::chrono::milliseconds> timeout;  // command; default 10 minutes
+};
+
+// .factory/<task>/contract.yaml: what a task may do and what it must prove.
+struct Contract {
+  std::string task;
+  std::string description;  // free text (from --from)
+  std::string source;       // where the description came from: a file path or a beads id
+  Boundaries boundaries;
+  Limits limits;
+  std::map<Stage, TcrBehavior> tcr_behavior;  // only the stages the file names
+  std::map<Stage, ContractStage> stages;      // only the stages the file names
+  std::vector<AcceptanceCheck> acceptance;
+  std::vector<std::string> approvers;  // empty = anyone may approve
+};
+
+// The TCR behaviour of a stage under a contract: the file's entry, else the default.
+TcrBehavior tcr_behavior_for(const Contract& contract, Stage stage);
+
+}  // namespace factory::core
