@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/terminal_observer.hpp"
+#include "contract/blocked_message.hpp"
 #include "core/error.hpp"
 #include "pipeline/engine.hpp"
 #include "report/style.hpp"
@@ -26,13 +27,19 @@ std::optional<core::Stage> optional_stage(const std::string& name) {
 int exit_code_of(const pipeline::RunSummary& summary) {
   if (summary.status == "interrupted") return static_cast<int>(ExitCode::interrupted);
   if (summary.status == "failed") return static_cast<int>(ExitCode::failed);
+  if (summary.status == "blocked") return static_cast<int>(ExitCode::blocked);
   return 0;
 }
 
 void print_summary(const pipeline::RunSummary& summary, const std::string& task,
-                   const TerminalObserver& observer) {
+                   const TerminalObserver& observer, const core::Contract& contract) {
   bool color = report::color_enabled(stdout);
-  if (summary.ready_for_decision) {
+  if (summary.status == "blocked") {
+    fmt::print("{}", contract::blocked_message(task, summary.blocked, contract.boundaries));
+    fmt::print("run {} blocked at {}: nothing committed, nothing reverted; the change is still in "
+               "the workspace\n",
+               summary.run_number, core::stage_name(*summary.failed_stage));
+  } else if (summary.ready_for_decision) {
     const auto& skipped = observer.skipped();
     std::string skips = skipped.empty() ? std::string()
                                         : fmt::format(" ({} skipped: {})", skipped.size(),
@@ -56,6 +63,7 @@ int run_cycle(Context& ctx, const RunArgs& args, std::vector<core::Stage> stages
   auto setup = pipeline::task_setup(repo, task);
   repo.vcs->ensure_excluded(setup.tmpl.byproducts);
   TerminalObserver observer(id);
+  auto contract = setup.contract;
   pipeline::Engine engine({*repo.vcs, ctx.runner, *repo.store, ctx.clock, observer},
                           std::move(setup));
   if (args.dry_run) {
@@ -70,7 +78,7 @@ int run_cycle(Context& ctx, const RunArgs& args, std::vector<core::Stage> stages
   options.force_tdd = force_tdd;
   options.actor = store::current_actor();
   auto summary = engine.run(options);
-  print_summary(summary, id, observer);
+  print_summary(summary, id, observer, contract);
   return exit_code_of(summary);
 }
 }  // namespace

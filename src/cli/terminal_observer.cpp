@@ -82,6 +82,10 @@ void TerminalObserver::stage_finished(const pipeline::StageReport& r) {
       break;
   }
   fmt::print("{}\n", line);
+  for (const auto& [ok, what] : r.checks) {
+    fmt::print("    {} {}\n", ok ? paint("✓", Tone::good, m_color) : paint("✗", Tone::bad, m_color),
+               what);
+  }
   if (r.outcome == core::Outcome::failed || r.outcome == core::Outcome::interrupted) {
     print_failure_details(r);
   }

@@ -19,6 +19,7 @@ struct Engine::Cycle {
   std::optional<core::Stage> last_tcr;  // the cycle commits right after this stage
   std::vector<core::Stage> tcr_passed;
   std::string commit_id;
+  std::string subject;  // of the cycle commit
 };
 
 }  // namespace factory::pipeline

@@ -17,7 +17,7 @@ using core::Stage;
 Engine::Engine(EngineDeps deps, TaskSetup setup) : m_deps(deps), m_setup(std::move(setup)) {}
 
 bool Engine::is_tcr(Stage stage) const {
-  return core::default_tcr(stage);
+  return core::tcr_behavior_for(m_setup.contract, stage).enabled;
 }
 
 RunSummary Engine::run(const RunOptions& options) {
@@ -43,13 +43,26 @@ RunSummary Engine::run(const RunOptions& options) {
   summary.status = "passed";
   for (Stage stage : options.stages) {
     StageReport report = run_stage(stage, cycle, options);
+    apply_required(report);
     if (report.note == StageNote::ran) ++summary.stages_run;
     bool green = report.outcome == Outcome::passed || report.outcome == Outcome::skipped;
-    if (report.outcome == Outcome::failed && is_tcr(stage)) revert(cycle, report);
-    m_deps.observer.stage_finished(report);
+    // A boundary block is for the person to decide: nothing is reverted.
+    if (report.outcome == Outcome::failed && is_tcr(stage) && report.blocked.empty()) {
+      revert(cycle, report);
+    }
     if (green && is_tcr(stage)) cycle.tcr_passed.push_back(stage);
-    if (green && cycle.last_tcr == stage) report.commit_id = commit_cycle(cycle, options);
+    if (green && cycle.last_tcr == stage) commit_cycle(cycle, options, report);
+    m_deps.observer.stage_finished(report);
+    if (!report.commit_id.empty()) m_deps.observer.committed(report.commit_id, cycle.subject);
     record(cycle, report);
+    if (!report.blocked.empty()) {
+      // Outside the contract: nothing committed, nothing reverted; the person decides.
+      record_blocked(cycle, report.blocked);
+      summary.status = "blocked";
+      summary.failed_stage = stage;
+      summary.blocked = report.blocked;
+      break;
+    }
     if (!green) {
       summary.status = report.outcome == Outcome::interrupted ? "interrupted" : "failed";
       summary.failed_stage = stage;
@@ -69,9 +82,12 @@ void Engine::finish(Cycle& cycle, RunSummary& summary, const RunOptions& options
   m_deps.store.end_run(cycle.run.id, summary.status, operation);
   core::TaskStatus next = core::TaskStatus::in_progress;
   std::string reason = fmt::format("run {} {}", cycle.run.number, summary.status);
-  if (summary.status == "failed") {
+  if (summary.status == "failed" || summary.status == "blocked") {
     next = core::TaskStatus::failed;
     reason += fmt::format(" at {}", core::stage_name(*summary.failed_stage));
+    if (!summary.blocked.empty()) {
+      reason += fmt::format(": {} path(s) outside the contract", summary.blocked.size());
+    }
   } else if (summary.status == "passed" && ready_on_tree(cycle.tree_id)) {
     next = core::TaskStatus::ready_for_decision;
     summary.ready_for_decision = true;
@@ -105,8 +121,11 @@ StageReport Engine::run_stage(Stage stage, Cycle& cycle, const RunOptions& optio
       return report;
     }
   }
-  return m_setup.tmpl.stages.at(stage).builtin == "review" ? run_review(cycle)
-                                                           : run_command_stage(stage, cycle);
+  if (m_setup.tmpl.stages.at(stage).builtin == "review") return run_review(cycle);
+  StageReport report = run_command_stage(stage, cycle);
+  bool command_ok = report.outcome == Outcome::passed || report.outcome == Outcome::skipped;
+  if (stage == Stage::accept && command_ok) run_acceptance(cycle, report);
+  return report;
 }
 
 void Engine::record(Cycle& cycle, const StageReport& report) {
@@ -154,23 +173,24 @@ void Engine::revert(Cycle& cycle, StageReport& report) {
                   report.reverted.size()));
 }
 
-std::string Engine::commit_cycle(Cycle& cycle, const RunOptions& options) {
-  if (cycle.tcr_passed.empty()) return "";
+void Engine::commit_cycle(Cycle& cycle, const RunOptions& options, StageReport& report) {
+  if (cycle.tcr_passed.empty()) return;
   const auto& task = m_setup.task;
+  report.blocked = boundary_violations(m_deps.vcs.changes(task.workspace));
+  if (!report.blocked.empty()) return;
   std::vector<std::string_view> names;
   for (Stage s : cycle.tcr_passed) names.push_back(core::stage_name(s));
   std::string span = names.size() == 1 ? std::string(names.front())
                                        : fmt::format("{}..{}", names.front(), names.back());
-  std::string subject = fmt::format("factory: {} passed", span);
+  cycle.subject = fmt::format("factory: {} passed", span);
   std::string message = fmt::format("{}\n\nFactory-Task: {}\nFactory-Stages: {}\nFactory-Run: {}\n",
-                                    subject, task.id, fmt::join(names, ","), cycle.run.number);
+                                    cycle.subject, task.id, fmt::join(names, ","), cycle.run.number);
   auto commit = m_deps.vcs.commit_all(task.workspace, message);
-  if (!commit) return "";
+  if (!commit) return;
   cycle.commit_id = *commit;
+  report.commit_id = *commit;
   m_deps.store.append_event(task.id, cycle.run.id, options.actor, "committed",
                             fmt::format(R"({{"commit":"{}","stages":"{}"}})", *commit, span));
-  m_deps.observer.committed(*commit, subject);
-  return *commit;
 }
 
 }  // namespace factory::pipeline

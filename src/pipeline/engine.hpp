@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "config/project_config.hpp"
+#include "contract/boundary.hpp"
+#include "core/contract.hpp"
 #include "core/clock.hpp"
 #include "core/process.hpp"
 #include "core/stage.hpp"
@@ -29,8 +31,9 @@ struct RunOptions {
 // How a cycle ended.
 struct RunSummary {
   int run_number = 0;
-  std::string status;  // passed | failed | interrupted
-  std::optional<core::Stage> failed_stage;
+  std::string status;  // passed | failed | blocked | interrupted
+  std::optional<core::Stage> failed_stage;           // the stage it stopped at
+  std::vector<contract::Violation> blocked;          // status blocked: why nothing was committed
   bool ready_for_decision = false;
   std::string commit_id;  // the cycle's commit, if one was made
   int stages_run = 0;
@@ -52,6 +55,9 @@ struct TaskSetup {
   config::ProjectConfig config;
   fs::path logs_dir;   // .factory/logs/<task>
   fs::path cache_dir;  // .factory/cache/<task>: $FACTORY_CACHE for stage commands
+  core::Contract contract;
+  fs::path contract_file;     // "" when there is no file to re-check (engine unit tests)
+  std::string contract_text;  // the file as loaded, to notice an edit during the run
 };
 
 // Runs stages of one task with Test && Commit || Revert discipline (DESIGN.md §3).
@@ -76,10 +82,20 @@ class Engine {
   core::ProcessResult execute(core::Stage stage, const std::string& command, Cycle& cycle,
                               StageReport& report);
   std::optional<std::string> missing_tool(const lang::StageSpec& spec);
-  // Commits the cycle's change; returns the commit id, or "" when there was nothing to commit.
-  std::string commit_cycle(Cycle& cycle, const RunOptions& options);
+  // Commits the cycle's change into report.commit_id (none when there is nothing to commit),
+  // or fills report.blocked when the change leaves the contract.
+  void commit_cycle(Cycle& cycle, const RunOptions& options, StageReport& report);
+  // Records a blocked commit as an event.
+  void record_blocked(Cycle& cycle, const std::vector<contract::Violation>& blocked);
   void finish(Cycle& cycle, RunSummary& summary, const RunOptions& options);
   bool is_tcr(core::Stage stage) const;
+  // Checks what is about to be committed against the contract: the boundaries, and that the
+  // contract file itself is unchanged since the run loaded it.
+  std::vector<contract::Violation> boundary_violations(const std::vector<vcs::FileChange>& changes);
+  // Runs the contract's acceptance checks after the accept command; fills report.checks.
+  void run_acceptance(Cycle& cycle, StageReport& report);
+  // A SKIPPED stage the contract marks required becomes a failure.
+  void apply_required(StageReport& report) const;
   bool ready_on_tree(const std::string& tree_id) const;
   std::vector<std::pair<std::string, std::string>> stage_env(core::Stage stage) const;
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "contract/boundary.hpp"
 #include "core/process.hpp"
 #include "core/stage.hpp"
 #include "vcs/vcs.hpp"
@@ -39,6 +40,8 @@ struct StageReport {
   std::string log_path;
   std::string output_tail;  // the end of the output, for a failure
   long long when_ms = 0;    // red_already_confirmed: when
+  std::vector<std::pair<bool, std::string>> checks;  // accept: (passed, "name: why") per check
+  std::vector<contract::Violation> blocked;          // files outside the contract: not committed
 };
 
 // Receives the engine's progress; the CLI renders it, tests record it.

@@ -69,19 +69,35 @@ store::TaskRow require_task(const Repo& repo, const std::string& id) {
               fmt::format("create it with 'factory new {}', or see 'factory list'", id));
 }
 
+namespace {
+void apply_override(lang::StageSpec& spec, const std::optional<std::string>& command,
+                    const std::optional<std::chrono::milliseconds>& timeout,
+                    const std::optional<int>& retries) {
+  if (command) {
+    spec.command = *command;
+    // An own command replaces the template's tool, and its probe with it.
+    spec.builtin.clear();
+    spec.probe.clear();
+  }
+  if (timeout) spec.timeout = *timeout;
+  if (retries) spec.retries = *retries;
+}
+}  // namespace
+
 lang::LanguageTemplate effective_template(const lang::LanguageTemplate& base,
                                           const config::ProjectConfig& config) {
   lang::LanguageTemplate result = base;
-  for (const auto& [stage, override] : config.stages) {
-    auto& spec = result.stages[stage];
-    if (override.command) {
-      spec.command = *override.command;
-      // A project's own command replaces the template's tool, and its probe with it.
-      spec.builtin.clear();
-      spec.probe.clear();
-    }
-    if (override.timeout) spec.timeout = *override.timeout;
-    if (override.retries) spec.retries = *override.retries;
+  for (const auto& [stage, o] : config.stages) {
+    apply_override(result.stages[stage], o.command, o.timeout, o.retries);
+  }
+  return result;
+}
+
+lang::LanguageTemplate contract_template(const lang::LanguageTemplate& base,
+                                         const core::Contract& contract) {
+  lang::LanguageTemplate result = base;
+  for (const auto& [stage, o] : contract.stages) {
+    apply_override(result.stages[stage], o.command, o.timeout, o.retries);
   }
   return result;
 }

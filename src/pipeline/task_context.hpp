@@ -7,6 +7,7 @@
 
 #include "config/project_config.hpp"
 #include "core/clock.hpp"
+#include "core/contract.hpp"
 #include "core/process.hpp"
 #include "lang/language_template.hpp"
 #include "store/store.hpp"
@@ -42,6 +43,10 @@ store::TaskRow require_task(const Repo& repo, const std::string& id);
 // The language template with .factory.toml's stage overrides applied.
 lang::LanguageTemplate effective_template(const lang::LanguageTemplate& base,
                                           const config::ProjectConfig& config);
+
+// The template with a task contract's stage overrides applied (after .factory.toml's).
+lang::LanguageTemplate contract_template(const lang::LanguageTemplate& base,
+                                         const core::Contract& contract);
 
 // Creates .factory/.gitignore (state.db*, logs/, cache/) when missing, so factory's own files
 // never show up as changes.

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <fstream>
 
+#include "config/contract_file.hpp"
+#include "contract/hooks.hpp"
 #include "core/error.hpp"
 #include "core/task_id.hpp"
 #include "lang/detect.hpp"
@@ -28,13 +30,15 @@ std::string choose_language(const Repo& repo, const std::string& explicit_langua
   return language;
 }
 
-store::TaskRow create_task(Repo& repo, const NewTaskOptions& options) {
+NewTaskResult create_task(Repo& repo, const NewTaskOptions& options, core::ProcessRunner& runner) {
   core::validate_task_id(options.id);
   if (repo.store->find_task(options.id)) {
     throw Error(ExitCode::usage, fmt::format("task '{}' already exists", options.id),
                 fmt::format("pick another id, or see 'factory status {}'", options.id));
   }
   std::string language = choose_language(repo, options.language);
+  // Validated before anything is created, so a bad --allow leaves nothing behind.
+  auto contract = initial_contract(repo, options.id, options.contract, runner);
   const auto& tmpl = lang::template_for(language);
   fs::path ws = workspace_root(repo) / options.id;
   if (fs::exists(ws)) {
@@ -49,18 +53,29 @@ store::TaskRow create_task(Repo& repo, const NewTaskOptions& options) {
   task.backend = repo.vcs->backend_name();
   task.tdd = options.tdd;
   task.base_commit = repo.vcs->add_workspace(ws, task.branch, options.base);
+  NewTaskResult result;
+  fs::path contract_file = config::contract_path(repo.main_root(), options.id);
+  bool had_contract = fs::exists(contract_file);
   try {
     repo.vcs->ensure_excluded(tmpl.byproducts);
+    result.contract_file = write_contract(repo, contract);
+    if (repo.vcs->backend_name() == "git") {
+      contract::install_hook(repo.main_root(), ws, options.id, options.factory_binary);
+      result.hook_installed = true;
+    }
     repo.store->create_task(task, options.actor);
   } catch (...) {
-    // A half-created task leaves nothing behind: no workspace, no branch.
+    // A half-created task leaves nothing behind: no workspace, no branch, no new contract.
     try {
       repo.vcs->remove_workspace(ws, task.branch, "");
+      if (!had_contract) fs::remove(contract_file);
     } catch (...) {
     }
     throw;
   }
-  return *repo.store->find_task(options.id);
+  result.warnings = unmatched_glob_warnings(contract, ws);
+  result.task = *repo.store->find_task(options.id);
+  return result;
 }
 
 void abandon_task(Repo& repo, const std::string& id, const std::string& actor) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pipeline/task_context.hpp"
+#include "pipeline/task_contract.hpp"
 
 namespace factory::pipeline {
 
@@ -30,10 +31,21 @@ struct NewTaskOptions {
   std::string base;      // "" = HEAD of the main worktree
   bool tdd = true;
   std::string actor;
+  ContractOptions contract;
+  std::filesystem::path factory_binary;  // baked into the pre-commit hook (git only)
 };
 
-// Creates the workspace, the branch and the task row; rolls back a half-created task.
-store::TaskRow create_task(Repo& repo, const NewTaskOptions& options);
+// What `factory new` made.
+struct NewTaskResult {
+  store::TaskRow task;
+  std::filesystem::path contract_file;
+  bool hook_installed = false;        // git: the pre-commit boundary hook fires in the workspace
+  std::vector<std::string> warnings;  // globs that match nothing yet
+};
+
+// Creates the workspace, the branch, the contract, the hook and the task row; rolls back a
+// half-created task.
+NewTaskResult create_task(Repo& repo, const NewTaskOptions& options, core::ProcessRunner& runner);
 
 // The language for a new task: explicit, configured, or detected (usage Error when none).
 std::string choose_language(const Repo& repo, const std::string& explicit_language);

@@ -1,11 +1,31 @@
 #include <fmt/format.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "config/contract_file.hpp"
 #include "core/error.hpp"
 #include "core/task_status.hpp"
 #include "pipeline/engine.hpp"
 #include "pipeline/task_context.hpp"
 
 namespace factory::pipeline {
+
+namespace {
+std::string read_contract_text(const fs::path& file, const std::string& task) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw Error(ExitCode::usage, fmt::format("task '{}' has no contract: {} is missing", task,
+                                             file.string()),
+                fmt::format("restore it (it belongs in git), or write one: 'factory contract "
+                            "show {}' prints the format",
+                            task));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+}  // namespace
 
 TaskSetup task_setup(const Repo& repo, const store::TaskRow& task) {
   // A finished task says so, rather than complaining about its missing workspace.
@@ -23,6 +43,10 @@ TaskSetup task_setup(const Repo& repo, const store::TaskRow& task) {
   setup.config = repo.config;
   setup.logs_dir = repo.factory_dir() / "logs" / task.id;
   setup.cache_dir = repo.factory_dir() / "cache" / task.id;
+  setup.contract_file = config::contract_path(repo.main_root(), task.id);
+  setup.contract_text = read_contract_text(setup.contract_file, task.id);
+  setup.contract = config::parse_contract(setup.contract_text, setup.contract_file.string());
+  setup.tmpl = contract_template(setup.tmpl, setup.contract);
   return setup;
 }
 

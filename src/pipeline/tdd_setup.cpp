@@ -45,6 +45,7 @@ StageReport Engine::run_tdd_setup(Cycle& cycle, const RunOptions& options) {
     return report;
   }
   std::vector<std::string> uncommitted_tests;
+  std::vector<vcs::FileChange> test_changes;
   int changed_tests = 0;
   for (const auto& change : m_deps.vcs.changes_since(task.workspace, task.base_commit)) {
     if (change.kind != 'D' && core::glob_match_any(m_setup.tmpl.test_globs, change.path)) {
@@ -54,6 +55,7 @@ StageReport Engine::run_tdd_setup(Cycle& cycle, const RunOptions& options) {
   for (const auto& change : m_deps.vcs.changes(task.workspace)) {
     if (core::glob_match_any(m_setup.tmpl.test_globs, change.path)) {
       uncommitted_tests.push_back(change.path);
+      test_changes.push_back(change);
     }
   }
   if (changed_tests == 0) {
@@ -81,6 +83,12 @@ StageReport Engine::run_tdd_setup(Cycle& cycle, const RunOptions& options) {
     report.detail = fmt::format("red confirmed: the changed tests fail ({} test file{})",
                                 changed_tests, changed_tests == 1 ? "" : "s");
     if (!uncommitted_tests.empty()) {
+      report.blocked = boundary_violations(test_changes);
+      if (!report.blocked.empty()) {
+        report.outcome = Outcome::failed;
+        report.detail = "red, but test files are outside the contract: no snapshot committed";
+        return report;
+      }
       std::string message = fmt::format(
           "factory: tdd-setup red confirmed\n\nFactory-Task: {}\nFactory-Stages: tdd-setup\n"
           "Factory-Run: {}\n",

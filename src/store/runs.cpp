@@ -104,8 +104,8 @@ RunRow Store::begin_run(const std::string& task, const std::string& range,
 }
 
 void Store::end_run(int64_t run_id, const std::string& status, const std::string& vcs_operation) {
-  if (status != "passed" && status != "failed" && status != "interrupted") {
-    throw std::invalid_argument("a run ends passed, failed or interrupted, not " + status);
+  if (status != "passed" && status != "failed" && status != "blocked" && status != "interrupted") {
+    throw std::invalid_argument("a run ends passed, failed, blocked or interrupted, not " + status);
   }
   transaction([&] {
     SQLite::Statement find(*m_db, std::string(k_run_select) + " WHERE id = ?");

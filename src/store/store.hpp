@@ -103,6 +103,7 @@ class Store {
 
   // Starts a run (status running) and returns it with its per-task number.
   RunRow begin_run(const std::string& task, const std::string& range, const std::string& actor);
+  // Ends a run: passed, failed, blocked (outside the contract) or interrupted.
   void end_run(int64_t run_id, const std::string& status, const std::string& vcs_operation);
   std::optional<RunRow> last_run(const std::string& task) const;
 

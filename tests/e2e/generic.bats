@@ -15,36 +15,6 @@ teardown() {
   [ -z "${MARK:-}" ] || kill_marker "sleep $MARK"
 }
 
-# write_config <toml>: the project's .factory.toml, committed so the main tree stays clean.
-write_config() {
-  printf '%s\n' "$1" >"$REPO/.factory.toml"
-  commit_all "factory config"
-}
-
-# TOML that makes every stage but the named ones a no-op.
-trivial_stages_except() {
-  local s keep
-  for s in implement unit-test coverage lint static integration security review accept; do
-    for keep in "$@"; do [ "$s" = "$keep" ] && continue 2; done
-    if [ "$s" = coverage ]; then
-      # the coverage stage needs a total to compare with the threshold
-      printf '[stages.coverage]\ncommand = "echo TOTAL 10 0 100%%"\n'
-    else
-      printf '[stages.%s]\ncommand = "true"\n' "$s"
-    fi
-  done
-}
-
-# Fails unless the command failed with a usage error: exit 2, nothing on stdout, a short message
-# on stderr that names $1.
-assert_usage_error() {
-  assert_status 2
-  [ -z "$output" ] || { echo "stdout should be empty, got: $output" >&2; return 1; }
-  [ -n "$stderr" ] || { echo "stderr is empty" >&2; return 1; }
-  [ "$(printf '%s\n' "$stderr" | wc -l)" -le 2 ] || { printf 'error is not short:\n%s\n' "$stderr" >&2; return 1; }
-  [[ "$stderr" == *"$1"* ]] || { printf 'error does not name %s:\n%s\n' "$1" "$stderr" >&2; return 1; }
-}
-
 # --- processes ---------------------------------------------------------------------------------
 
 @test "generic: a hanging stage is killed at its timeout, reported as timed out, nothing left" {

@@ -1,0 +1,69 @@
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "pipeline/cycle.hpp"
+#include "pipeline/engine.hpp"
+
+namespace factory::pipeline {
+
+using core::Outcome;
+using core::Stage;
+
+namespace {
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+}  // namespace
+
+// The second line of defence: the hook can be skipped (--no-verify) and jj runs none, so
+// factory's own commits check the change themselves.
+std::vector<contract::Violation> Engine::boundary_violations(
+    const std::vector<vcs::FileChange>& changes) {
+  std::vector<contract::Violation> found;
+  if (!m_setup.contract_file.empty() && read_text(m_setup.contract_file) != m_setup.contract_text) {
+    found.push_back({fmt::format(".factory/{}/contract.yaml", m_setup.task.id),
+                     "the contract changed during this run; run again to use the new contract"});
+  }
+  std::vector<contract::PathChange> paths;
+  for (const auto& change : changes) {
+    contract::PathChange path{change.path, change.kind, std::nullopt};
+    fs::path file = fs::path(m_setup.task.workspace) / change.path;
+    std::error_code ec;
+    if (change.kind != 'D' && fs::is_symlink(file, ec)) {
+      path.symlink_target = fs::read_symlink(file, ec).string();
+    }
+    paths.push_back(std::move(path));
+  }
+  auto outside = contract::check_boundaries(m_setup.contract.boundaries, paths);
+  found.insert(found.end(), outside.begin(), outside.end());
+  return found;
+}
+
+void Engine::record_blocked(Cycle& cycle, const std::vector<contract::Violation>& blocked) {
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& v : blocked) files.push_back({{"path", v.path}, {"reason", v.reason}});
+  m_deps.store.append_event(m_setup.task.id, cycle.run.id, "system", "boundary_blocked",
+                            nlohmann::json{{"files", files}}.dump());
+}
+
+void Engine::apply_required(StageReport& report) const {
+  auto it = m_setup.contract.stages.find(report.stage);
+  if (report.outcome != Outcome::skipped || it == m_setup.contract.stages.end() ||
+      !it->second.required) {
+    return;
+  }
+  report.outcome = Outcome::failed;
+  report.detail = fmt::format("required by the contract, but skipped ({})", report.detail);
+  if (report.hint.empty()) {
+    report.hint = fmt::format("configure the stage, or drop 'required' from stages.{} in {}",
+                              core::stage_name(report.stage), "the contract");
+  }
+}
+
+}  // namespace factory::pipeline
