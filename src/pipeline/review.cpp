@@ -2,6 +2,9 @@
 
 #include <fstream>
 #include <regex>
+#include <sstream>
+
+#include "lang/dependencies.hpp"
 
 #include "pipeline/cycle.hpp"
 #include "pipeline/engine.hpp"
@@ -13,6 +16,25 @@ using core::Stage;
 
 namespace {
 const char* const k_leftover_pattern = R"(\b(TODO|FIXME|XXX)\b)";
+
+// "file:line" of each added line that declares a dependency in a manifest.
+std::vector<std::string> new_dependencies(const std::string& workspace,
+                                          const std::vector<vcs::AddedLines>& added) {
+  std::vector<std::string> found;
+  for (const auto& file : added) {
+    if (!lang::is_dependency_manifest(file.path)) continue;
+    std::ifstream in(fs::path(workspace) / file.path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto declared = lang::dependency_lines(file.path, text.str());
+    for (const auto& [number, line] : file.lines) {
+      if (std::find(declared.begin(), declared.end(), number) != declared.end()) {
+        found.push_back(fmt::format("{}:{}", file.path, number));
+      }
+    }
+  }
+  return found;
+}
 }  // namespace
 
 // The built-in review: the task's whole diff against its base, measured and searched for
@@ -44,7 +66,16 @@ StageReport Engine::run_review(Cycle& cycle) {
   }
   std::vector<std::regex> patterns = {std::regex(k_leftover_pattern)};
   for (const auto& p : m_setup.tmpl.debug_patterns) patterns.emplace_back(p);
-  for (const auto& file : m_deps.vcs.added_lines_since(task.workspace, task.base_commit)) {
+  auto added = m_deps.vcs.added_lines_since(task.workspace, task.base_commit);
+  if (auto allowed = m_setup.contract.limits.new_dependencies) {
+    auto deps = new_dependencies(task.workspace, added);
+    if (static_cast<int>(deps.size()) > *allowed) {
+      findings.push_back(fmt::format("{} new dependenc{} (limit {}): {}", deps.size(),
+                                     deps.size() == 1 ? "y" : "ies", *allowed,
+                                     fmt::join(deps, ", ")));
+    }
+  }
+  for (const auto& file : added) {
     for (const auto& [number, text] : file.lines) {
       for (const auto& re : patterns) {
         std::smatch match;

@@ -237,3 +237,23 @@ YAML
   assert_output_has "✗ hello file greets: hello.txt has no match for /^hello, world$/"
   assert_output_has "acceptance 2/3 checks passed"
 }
+
+@test "contract: review enforces limits.new_dependencies and limits.max_lines_changed" {
+  write_config "$(trivial_stages_except review)"
+  cd "$REPO"
+  factory new deps --no-tdd
+  cat >>"$(contract_of deps)" <<'YAML'
+limits:
+  new_dependencies: 0
+  max_lines_changed: 5
+YAML
+  ws="$(ws_of deps)"
+  printf '# runtime\nrequests==2.31\n' >"$ws/requirements.txt"
+  run factory run deps
+  assert_status 1
+  assert_output_has "1 new dependency (limit 0): requirements.txt:2"
+  printf 'a\nb\nc\nd\ne\nf\n' >"$ws/notes.txt"
+  run factory run deps
+  assert_status 1
+  assert_output_has "6 lines changed (limit 5)"
+}
