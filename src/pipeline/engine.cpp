@@ -176,7 +176,8 @@ void Engine::revert(Cycle& cycle, StageReport& report) {
 void Engine::commit_cycle(Cycle& cycle, const RunOptions& options, StageReport& report) {
   if (cycle.tcr_passed.empty()) return;
   const auto& task = m_setup.task;
-  report.blocked = boundary_violations(m_deps.vcs.changes(task.workspace));
+  // The whole task since its base, so commits made in the workspace with --no-verify count too.
+  report.blocked = boundary_violations(m_deps.vcs.changes_since(task.workspace, task.base_commit));
   if (!report.blocked.empty()) return;
   std::vector<std::string_view> names;
   for (Stage s : cycle.tcr_passed) names.push_back(core::stage_name(s));

@@ -53,12 +53,6 @@ StageReport Engine::run_review(Cycle& cycle) {
   for (const auto& change : changes) {
     lines += std::max(change.added_lines, 0) + std::max(change.removed_lines, 0);
   }
-  // The whole task, not just this cycle, must stay inside the contract: commits made in the
-  // workspace with --no-verify show up here.
-  report.blocked = boundary_violations(changes);
-  if (!report.blocked.empty()) {
-    findings.push_back(fmt::format("{} path(s) outside the contract", report.blocked.size()));
-  }
   int limit =
       m_setup.contract.limits.max_lines_changed.value_or(m_setup.config.review_max_lines);
   if (lines > limit) {
@@ -103,8 +97,8 @@ StageReport Engine::run_review(Cycle& cycle) {
     report.exit_code = 1;
     report.detail = findings.front();
     report.output_tail = fmt::format("{}", fmt::join(findings, "\n"));
-    report.hint = "remove the leftovers, or split the change into smaller tasks; limits and "
-                  "boundaries come from the task's contract";
+    report.hint = "remove the leftovers, or split the change into smaller tasks; the limits come "
+                  "from the task's contract";
   }
   return report;
 }

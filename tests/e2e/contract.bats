@@ -15,6 +15,16 @@ contract_of() {
   echo "$REPO/.factory/$1/contract.yaml"
 }
 
+# set_section <task> <top-level key>: replaces that key's block of the task's contract with the
+# YAML on stdin (the rendered contract already has every section, and keys may not repeat).
+set_section() {
+  local file
+  file="$(contract_of "$1")"
+  awk -v k="$2" '/^[A-Za-z_]/ { skip = ($0 ~ "^" k ":") } !skip' "$file" >"$file.new"
+  cat >>"$file.new"
+  mv "$file.new" "$file"
+}
+
 # A task whose stages are all no-ops except the named ones, created with the given `new` args.
 quiet_task() {
   local id="$1"
@@ -98,7 +108,7 @@ quiet_task() {
   assert_output_has "failed"
 }
 
-@test "contract: a --no-verify commit outside the contract is caught by run's review" {
+@test "contract: a --no-verify commit outside the contract is caught by run's own commit check" {
   quiet_task sneaky --allow 'calc.py'
   ws="$(ws_of sneaky)"
   echo "x" >"$ws/notes.txt"
@@ -171,7 +181,7 @@ command = 'echo \"# edited\" >> \"\$FACTORY_CONTRACT_UNDER_TEST\"'"
 command = \"false\""
   cd "$REPO"
   factory new keep --no-tdd
-  cat >>"$(contract_of keep)" <<'YAML'
+  set_section keep tcr_behavior <<'YAML'
 tcr_behavior:
   lint:
     enabled: false
@@ -193,7 +203,7 @@ YAML
   run factory run strict
   assert_status 0
   assert_output_has "SKIPPED (tool missing: bandit)"
-  cat >>"$(contract_of strict)" <<'YAML'
+  set_section strict stages <<'YAML'
 stages:
   security:
     required: true
@@ -209,7 +219,7 @@ YAML
 command = \"true\""
   cd "$REPO"
   factory new hello --no-tdd --allow 'hello.txt' --allow 'hello.sh'
-  cat >>"$(contract_of hello)" <<'YAML'
+  set_section hello acceptance <<'YAML'
 acceptance:
   - name: hello file exists
     file_exists: hello.txt
@@ -242,7 +252,7 @@ YAML
   write_config "$(trivial_stages_except review)"
   cd "$REPO"
   factory new deps --no-tdd
-  cat >>"$(contract_of deps)" <<'YAML'
+  set_section deps limits <<'YAML'
 limits:
   new_dependencies: 0
   max_lines_changed: 5

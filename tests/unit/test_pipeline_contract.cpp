@@ -49,15 +49,18 @@ TEST_CASE("an empty allowed list blocks every change") {
   CHECK(f.run({Stage::implement}).status == "blocked");
 }
 
-TEST_CASE("review blocks files committed outside the contract behind factory's back") {
+TEST_CASE("files committed outside the contract behind factory's back block the next cycle") {
   Fixture f(false);
   f.contract.boundaries.allowed_files = {"calc.py"};
   // Committed in the workspace with --no-verify: HEAD differs from the base.
   f.vcs.head["ops/cron.sh"] = "rm -rf /";
   f.vcs.work = f.vcs.head;
-  auto summary = f.run({Stage::review});
+  f.vcs.work["calc.py"] = "v2";
+  auto summary = f.run({Stage::implement, Stage::unit_test});
   CHECK(summary.status == "blocked");
-  CHECK(f.observer.of(Stage::review).outcome == Outcome::failed);
+  REQUIRE(summary.blocked.size() == 1);
+  CHECK(summary.blocked[0].path == "ops/cron.sh");
+  CHECK(f.vcs.commits.empty());
   CHECK(f.vcs.saved.empty());
 }
 
