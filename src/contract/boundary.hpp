@@ -23,7 +23,7 @@ struct Violation {
 };
 
 // The path with "." segments and duplicate slashes removed and ".." resolved lexically;
-// nullopt when it is absolute or climbs out of the repository.
+// nullopt when it is absolute or climbs out of the repository; "" for the root itself (".").
 std::optional<std::string> normalize_path(std::string_view path);
 
 // Checks every change against the boundaries: forbidden globs (matched case-insensitively, so a

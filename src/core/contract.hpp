@@ -15,12 +15,16 @@ namespace factory::core {
 struct Boundaries {
   std::vector<std::string> allowed_files{"**"};  // an empty list allows nothing
   std::vector<std::string> forbidden_files;
+
+  bool operator==(const Boundaries&) const = default;  // field by field
 };
 
 // Size limits the review stage enforces.
 struct Limits {
   std::optional<int> max_lines_changed;  // added + removed lines since the task's base
   std::optional<int> new_dependencies;   // dependencies the task may add (0 = none)
+
+  bool operator==(const Limits&) const = default;  // field by field
 };
 
 // How a red stage is handled; the defaults come from core::default_tcr.
@@ -28,6 +32,8 @@ struct TcrBehavior {
   bool enabled = true;
   std::string restore_to = "last_green";  // the only restore point there is today
   std::string reason;                     // why TCR is off, when it is
+
+  bool operator==(const TcrBehavior&) const = default;  // field by field
 };
 
 // A per-task override of one stage; `required` turns SKIPPED into a failure.
@@ -36,6 +42,8 @@ struct ContractStage {
   std::optional<std::chrono::milliseconds> timeout;
   std::optional<int> retries;
   bool required = false;
+
+  bool operator==(const ContractStage&) const = default;  // field by field
 };
 
 // One acceptance check the accept stage runs, reported by name.
@@ -49,6 +57,8 @@ struct AcceptanceCheck {
   int expect_exit = 0;                       // command
   std::optional<std::string> expect_stdout;  // command: regex searched in stdout
   std::optional<std::chrono::milliseconds> timeout;  // command; default 10 minutes
+
+  bool operator==(const AcceptanceCheck&) const = default;  // field by field
 };
 
 // .factory/<task>/contract.yaml: what a task may do and what it must prove.
@@ -62,6 +72,8 @@ struct Contract {
   std::map<Stage, ContractStage> stages;      // only the stages the file names
   std::vector<AcceptanceCheck> acceptance;
   std::vector<std::string> approvers;  // empty = anyone may approve
+
+  bool operator==(const Contract&) const = default;  // field by field
 };
 
 // The TCR behaviour of a stage under a contract: the file's entry, else the default.

@@ -1,5 +1,7 @@
 #include "core/glob.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -102,6 +104,40 @@ bool match_whole(std::string_view pattern, std::string_view text) {
   return Matcher(pattern, text).run();
 }
 
+// Where the class opened by pattern[open] == '[' closes, or npos; scans exactly as
+// Matcher::char_class does, so glob_error agrees with glob_match about what a class is.
+size_t class_end(std::string_view pattern, size_t open) {
+  size_t i = open + 1;
+  if (i < pattern.size() && (pattern[i] == '!' || pattern[i] == '^')) ++i;
+  bool first = true;
+  while (i < pattern.size() && (first || pattern[i] != ']')) {
+    first = false;
+    if (pattern[i] == '\\' && i + 1 < pattern.size()) ++i;
+    if (i + 2 < pattern.size() && pattern[i + 1] == '-' && pattern[i + 2] != ']') i += 2;
+    ++i;
+  }
+  return i < pattern.size() ? i : std::string_view::npos;
+}
+
+// The problem with an escape, class or byte in the pattern, scanning left to right.
+std::optional<std::string> token_error(std::string_view pattern) {
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '\0') return "it contains a NUL byte";
+    if (c == '\\') {
+      if (i + 1 == pattern.size()) return "a trailing backslash escapes nothing";
+      ++i;
+    } else if (c == '[') {
+      size_t end = class_end(pattern, i);
+      if (end == std::string_view::npos) {
+        return "the '[' class is never closed (write \\[ for a literal '[')";
+      }
+      i = end;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path) {
@@ -133,6 +169,32 @@ bool glob_match_any(const std::vector<std::string>& patterns, std::string_view p
     if (glob_match(pattern, path)) return true;
   }
   return false;
+}
+
+std::optional<std::string> glob_error(std::string_view pattern) {
+  if (pattern.starts_with('!')) {
+    pattern.remove_prefix(1);
+    if (pattern.empty()) return "'!' alone negates nothing";
+  }
+  if (pattern.find("//") != std::string_view::npos) return "'//' makes an empty path segment";
+  if (pattern.starts_with('/')) pattern.remove_prefix(1);
+  if (pattern.empty()) return "the pattern is empty";
+  if (auto problem = token_error(pattern)) return problem;
+  if (pattern.ends_with('/')) pattern.remove_suffix(1);
+  size_t start = 0;
+  while (start <= pattern.size()) {
+    size_t end = pattern.find('/', start);
+    if (end == std::string_view::npos) end = pattern.size();
+    std::string_view segment = pattern.substr(start, end - start);
+    if (segment == "." || segment == "..") {
+      return fmt::format(
+          "a '{}' segment never matches: paths are checked normalised, so write 'src/x', not "
+          "'./src/x' or 'a/../src/x'",
+          segment);
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
 }
 
 }  // namespace factory::core

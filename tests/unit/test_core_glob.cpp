@@ -4,6 +4,7 @@
 
 #include "core/glob.hpp"
 
+using factory::core::glob_error;
 using factory::core::glob_match;
 using factory::core::glob_match_any;
 
@@ -84,4 +85,33 @@ TEST_CASE("glob_match_any") {
   CHECK(glob_match_any(globs, "pkg/calc_test.py"));
   CHECK_FALSE(glob_match_any(globs, "pkg/calc.py"));
   CHECK_FALSE(glob_match_any({}, "pkg/calc.py"));
+}
+
+TEST_CASE("glob_error accepts the globs a contract uses") {
+  for (const char* ok : {"**", "src/**", "*.md", "tests/unit/", "/src/main.go", "!src/gen/**",
+                         "file[0-9].txt", "[]x].md", "a\\*b", "a\\[b", "docs/**/*.md", "é/ü*.txt",
+                         "-leading-dash", "with space/*", "..hidden", "a/.env", "x..y"}) {
+    CAPTURE(ok);
+    CHECK_FALSE(glob_error(ok).has_value());
+  }
+}
+
+TEST_CASE("glob_error refuses globs that are empty or can never match") {
+  CHECK(glob_error("")->find("empty") != std::string::npos);
+  CHECK(glob_error("/")->find("empty") != std::string::npos);
+  CHECK(glob_error("!")->find("negates nothing") != std::string::npos);
+  CHECK(glob_error("//etc/passwd")->find("'//'") != std::string::npos);
+  CHECK(glob_error("src//a")->find("'//'") != std::string::npos);
+  CHECK(glob_error("../secrets/**")->find("'..'") != std::string::npos);
+  CHECK(glob_error("src/../x")->find("'..'") != std::string::npos);
+  CHECK(glob_error("./src/**")->find("'.'") != std::string::npos);
+  CHECK(glob_error("src/./")->find("'.'") != std::string::npos);
+  CHECK(glob_error("!../x")->find("'..'") != std::string::npos);
+  CHECK(glob_error("a[b")->find("never closed") != std::string::npos);
+  CHECK(glob_error("[!")->find("never closed") != std::string::npos);
+  CHECK(glob_error("[]")->find("never closed") != std::string::npos);
+  CHECK(glob_error("a\\")->find("trailing backslash") != std::string::npos);
+  CHECK(glob_error(std::string("a\0b", 3))->find("NUL") != std::string::npos);
+  // An escaped backslash at the end is fine, and so is an escaped '['.
+  CHECK_FALSE(glob_error("a\\\\").has_value());
 }
