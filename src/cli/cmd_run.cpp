@@ -36,9 +36,10 @@ void print_summary(const pipeline::RunSummary& summary, const std::string& task,
   bool color = report::color_enabled(stdout);
   if (summary.status == "blocked") {
     fmt::print("{}", contract::blocked_message(task, summary.blocked, contract.boundaries));
-    fmt::print("run {} blocked at {}: nothing committed, nothing reverted; the change is still in "
-               "the workspace\n",
-               summary.run_number, core::stage_name(*summary.failed_stage));
+    fmt::print(
+        "run {} blocked at {}: nothing committed, nothing reverted; the change is still in "
+        "the workspace\n",
+        summary.run_number, core::stage_name(*summary.failed_stage));
   } else if (summary.ready_for_decision) {
     const auto& skipped = observer.skipped();
     std::string skips = skipped.empty() ? std::string()

@@ -22,11 +22,21 @@ std::string display_path(std::string_view path) {
   std::string out = "\"";
   for (unsigned char c : path) {
     switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += fmt::format("\\{:03o}", c);
@@ -42,8 +52,8 @@ std::string blocked_message(const std::string& task, const std::vector<Violation
                             const core::Boundaries& boundaries) {
   std::string out;
   for (const auto& v : violations) {
-    out += fmt::format("✗ BLOCKED: {} cannot modify {} ({})\n", task, display_path(v.path),
-                       v.reason);
+    out +=
+        fmt::format("✗ BLOCKED: {} cannot modify {} ({})\n", task, display_path(v.path), v.reason);
   }
   out += fmt::format("  allowed:   {}\n",
                      glob_list(boundaries.allowed_files, "nothing (allowed_files is empty)"));

@@ -47,22 +47,32 @@ std::vector<int> scan(Manifest kind, const std::vector<std::string>& lines) {
         dependency = matches(line, R"(^\s*[A-Za-z0-9][A-Za-z0-9._\-\[\]]*)");
         break;
       case Manifest::gomod:
-        if (matches(line, R"(^\s*require\s*\()")) inside = true;
-        else if (inside && matches(line, R"(^\s*\))")) inside = false;
-        else dependency = matches(line, inside ? R"(^\s*\S+\s+v\d)" : R"(^\s*require\s+\S+\s+v\d)");
+        if (matches(line, R"(^\s*require\s*\()"))
+          inside = true;
+        else if (inside && matches(line, R"(^\s*\))"))
+          inside = false;
+        else
+          dependency = matches(line, inside ? R"(^\s*\S+\s+v\d)" : R"(^\s*require\s+\S+\s+v\d)");
         break;
       case Manifest::cargo:
-        if (matches(line, R"(^\s*\[)")) inside = matches(line, R"(dependencies\]\s*$)");
-        else dependency = inside && matches(line, R"(^\s*[A-Za-z0-9_\-]+\s*=)");
+        if (matches(line, R"(^\s*\[)"))
+          inside = matches(line, R"(dependencies\]\s*$)");
+        else
+          dependency = inside && matches(line, R"(^\s*[A-Za-z0-9_\-]+\s*=)");
         break;
       case Manifest::npm:
-        if (matches(line, R"("(dev|peer|optional)?[dD]ependencies"\s*:\s*\{)")) inside = true;
-        else if (inside && matches(line, R"(^\s*\})")) inside = false;
-        else dependency = inside && matches(line, R"(^\s*"[^"]+"\s*:)");
+        if (matches(line, R"("(dev|peer|optional)?[dD]ependencies"\s*:\s*\{)"))
+          inside = true;
+        else if (inside && matches(line, R"(^\s*\})"))
+          inside = false;
+        else
+          dependency = inside && matches(line, R"(^\s*"[^"]+"\s*:)");
         break;
       case Manifest::pyproject:
         if (matches(line, R"(^\s*\[)")) {
-          inside = matches(line, R"(^\s*\[(tool\.poetry\.(dev-)?dependencies|project\.optional-dependencies)\]\s*$)");
+          inside = matches(
+              line,
+              R"(^\s*\[(tool\.poetry\.(dev-)?dependencies|project\.optional-dependencies)\]\s*$)");
         } else if (matches(line, R"(^\s*dependencies\s*=\s*\[)")) {
           inside = true;
           dependency = matches(line, R"(\[\s*["'][A-Za-z0-9])");

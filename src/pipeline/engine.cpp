@@ -184,8 +184,9 @@ void Engine::commit_cycle(Cycle& cycle, const RunOptions& options, StageReport& 
   std::string span = names.size() == 1 ? std::string(names.front())
                                        : fmt::format("{}..{}", names.front(), names.back());
   cycle.subject = fmt::format("factory: {} passed", span);
-  std::string message = fmt::format("{}\n\nFactory-Task: {}\nFactory-Stages: {}\nFactory-Run: {}\n",
-                                    cycle.subject, task.id, fmt::join(names, ","), cycle.run.number);
+  std::string message =
+      fmt::format("{}\n\nFactory-Task: {}\nFactory-Stages: {}\nFactory-Run: {}\n", cycle.subject,
+                  task.id, fmt::join(names, ","), cycle.run.number);
   auto commit = m_deps.vcs.commit_all(task.workspace, message);
   if (!commit) return;
   cycle.commit_id = *commit;

@@ -7,8 +7,8 @@
 
 #include "config/project_config.hpp"
 #include "contract/boundary.hpp"
-#include "core/contract.hpp"
 #include "core/clock.hpp"
+#include "core/contract.hpp"
 #include "core/process.hpp"
 #include "core/stage.hpp"
 #include "lang/language_template.hpp"
@@ -31,9 +31,9 @@ struct RunOptions {
 // How a cycle ended.
 struct RunSummary {
   int run_number = 0;
-  std::string status;  // passed | failed | blocked | interrupted
-  std::optional<core::Stage> failed_stage;           // the stage it stopped at
-  std::vector<contract::Violation> blocked;          // status blocked: why nothing was committed
+  std::string status;                        // passed | failed | blocked | interrupted
+  std::optional<core::Stage> failed_stage;   // the stage it stopped at
+  std::vector<contract::Violation> blocked;  // status blocked: why nothing was committed
   bool ready_for_decision = false;
   std::string commit_id;  // the cycle's commit, if one was made
   int stages_run = 0;

@@ -38,8 +38,8 @@ struct StageReport {
   std::string saved_ref;                  // where the reverted change was kept
   std::string patch_file;
   std::string log_path;
-  std::string output_tail;  // the end of the output, for a failure
-  long long when_ms = 0;    // red_already_confirmed: when
+  std::string output_tail;                           // the end of the output, for a failure
+  long long when_ms = 0;                             // red_already_confirmed: when
   std::vector<std::pair<bool, std::string>> checks;  // accept: (passed, "name: why") per check
   std::vector<contract::Violation> blocked;          // files outside the contract: not committed
 };

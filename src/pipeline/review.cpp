@@ -53,8 +53,7 @@ StageReport Engine::run_review(Cycle& cycle) {
   for (const auto& change : changes) {
     lines += std::max(change.added_lines, 0) + std::max(change.removed_lines, 0);
   }
-  int limit =
-      m_setup.contract.limits.max_lines_changed.value_or(m_setup.config.review_max_lines);
+  int limit = m_setup.contract.limits.max_lines_changed.value_or(m_setup.config.review_max_lines);
   if (lines > limit) {
     findings.push_back(fmt::format("diff too large: {} lines changed (limit {})", lines, limit));
   }
@@ -97,8 +96,9 @@ StageReport Engine::run_review(Cycle& cycle) {
     report.exit_code = 1;
     report.detail = findings.front();
     report.output_tail = fmt::format("{}", fmt::join(findings, "\n"));
-    report.hint = "remove the leftovers, or split the change into smaller tasks; the limits come "
-                  "from the task's contract";
+    report.hint =
+        "remove the leftovers, or split the change into smaller tasks; the limits come "
+        "from the task's contract";
   }
   return report;
 }

@@ -43,8 +43,8 @@ std::string beads_description(const std::string& id, core::ProcessRunner& runner
                 "pass a file, or install beads so 'bd show <id>' works");
   }
   if (!result.ok()) {
-    throw Error(ExitCode::usage, fmt::format("--from {}: 'bd show' failed (exit code {})", id,
-                                             result.exit_code),
+    throw Error(ExitCode::usage,
+                fmt::format("--from {}: 'bd show' failed (exit code {})", id, result.exit_code),
                 "check the beads id with 'bd list'");
   }
   auto json = nlohmann::json::parse(result.output, nullptr, false);

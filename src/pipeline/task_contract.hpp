@@ -21,7 +21,8 @@ struct ContractOptions {
 
 // The contract a new task starts with: --contract FILE, else an existing
 // .factory/<task>/contract.yaml, else the default (everything allowed), with --allow, --forbid and
-// --from applied. Usage Error for a bad glob or an unreadable source; runs `bd show` for a beads id.
+// --from applied. Usage Error for a bad glob or an unreadable source; runs `bd show` for a beads
+// id.
 core::Contract initial_contract(const Repo& repo, const std::string& task,
                                 const ContractOptions& options, core::ProcessRunner& runner);
 

@@ -15,8 +15,8 @@ namespace {
 std::string read_contract_text(const fs::path& file, const std::string& task) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    throw Error(ExitCode::usage, fmt::format("task '{}' has no contract: {} is missing", task,
-                                             file.string()),
+    throw Error(ExitCode::usage,
+                fmt::format("task '{}' has no contract: {} is missing", task, file.string()),
                 fmt::format("restore it (it belongs in git), or write one: 'factory contract "
                             "show {}' prints the format",
                             task));

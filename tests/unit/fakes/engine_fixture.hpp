@@ -112,5 +112,4 @@ struct Fixture {
   std::vector<Stage> after_tdd() { return core::stage_range(Stage::implement, std::nullopt); }
 };
 
-
 }  // namespace factory::test
