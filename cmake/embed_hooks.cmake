@@ -1,0 +1,12 @@
+# Writes a .cpp holding every hooks/*.sh as a string, keyed by file stem.
+file(GLOB files ${DIR}/*.sh)
+list(SORT files)
+set(body "// generated from hooks/*.sh; do not edit\n#include \"contract/hook_script.hpp\"\n\nnamespace factory::contract {\n\nstd::span<const EmbeddedHook> embedded_hooks() {\n  static constexpr EmbeddedHook k_hooks[] = {\n")
+foreach(f ${files})
+  get_filename_component(stem ${f} NAME_WE)
+  file(READ ${f} content)
+  string(APPEND body "      {\"${stem}\", R\"factory_hook(${content})factory_hook\"},\n")
+endforeach()
+string(APPEND body "  };\n  return k_hooks;\n}\n\n}  // namespace factory::contract\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
