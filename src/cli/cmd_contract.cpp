@@ -1,10 +1,8 @@
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "cli/commands.hpp"
 #include "config/contract_file.hpp"
+#include "config/text_file.hpp"
 #include "pipeline/task_contract.hpp"
 
 namespace factory::cli {
@@ -15,20 +13,13 @@ struct ContractArgs {
   std::string file;
 };
 
-std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void show(Context& ctx, const ContractArgs& args) {
   auto repo = ctx.open_repo();
   std::string id = pipeline::resolve_task_id(repo, args.task);
   auto file = config::contract_path(repo.main_root(), id);
   config::load_contract(file);  // an invalid contract is reported, not shown as if fine
   fmt::print(stderr, "# {}\n", file.string());
-  fmt::print("{}", read_text(file));
+  fmt::print("{}", config::read_text_file(file));
 }
 
 void check(Context& ctx, const ContractArgs& args) {

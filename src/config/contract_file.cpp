@@ -1,5 +1,7 @@
 #include "config/contract_file.hpp"
 
+#include "config/text_file.hpp"
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -241,13 +243,7 @@ core::Contract load_contract(const std::filesystem::path& file) {
     throw core::Error(core::ExitCode::usage, fmt::format("no contract at {}", file.string()),
                       "`factory new <task>` writes one; see contracts/README.md for the format");
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in || std::filesystem::is_directory(file, ec)) {
-    throw core::Error(core::ExitCode::usage, fmt::format("cannot read {}", file.string()),
-                      "check that it is a readable file");
-  }
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  return parse_contract(text, file.string());
+  return parse_contract(read_text_file(file), file.string());
 }
 
 }  // namespace factory::config

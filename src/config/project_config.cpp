@@ -1,5 +1,7 @@
 #include "config/project_config.hpp"
 
+#include "config/text_file.hpp"
+
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
@@ -191,13 +193,7 @@ ProjectConfig parse_project_config(std::string_view text, const std::string& sou
 ProjectConfig load_project_config(const std::filesystem::path& file) {
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return ProjectConfig{};
-  std::ifstream in(file, std::ios::binary);
-  if (!in || std::filesystem::is_directory(file, ec)) {
-    throw core::Error(core::ExitCode::usage, fmt::format("cannot read {}", file.string()),
-                      "check that it is a readable file");
-  }
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  return parse_project_config(text, file.string());
+  return parse_project_config(read_text_file(file), file.string());
 }
 
 std::string toml_quoted(std::string_view text) {

@@ -11,7 +11,7 @@ namespace factory::contract {
 
 namespace fs = std::filesystem;
 
-// One hooks/*.sh template, embedded at build time (cmake/embed_hooks.cmake).
+// One hooks/*.sh template, embedded at build time (cmake/embed_files.cmake).
 struct EmbeddedHook {
   std::string_view name;  // file stem: "pre-commit", "pass-through"
   std::string_view text;

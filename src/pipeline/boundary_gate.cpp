@@ -1,9 +1,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-#include <sstream>
-
+#include "config/text_file.hpp"
 #include "pipeline/cycle.hpp"
 #include "pipeline/engine.hpp"
 
@@ -12,21 +10,13 @@ namespace factory::pipeline {
 using core::Outcome;
 using core::Stage;
 
-namespace {
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-}  // namespace
-
 // The second line of defence: the hook can be skipped (--no-verify) and jj runs none, so
 // factory's own commits check the change themselves.
 std::vector<contract::Violation> Engine::boundary_violations(
     const std::vector<vcs::FileChange>& changes) {
   std::vector<contract::Violation> found;
-  if (!m_setup.contract_file.empty() && read_text(m_setup.contract_file) != m_setup.contract_text) {
+  if (!m_setup.contract_file.empty() &&
+      config::try_read_text_file(m_setup.contract_file) != m_setup.contract_text) {
     found.push_back({fmt::format(".factory/{}/contract.yaml", m_setup.task.id),
                      "the contract changed during this run; run again to use the new contract"});
   }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config/contract_file.hpp"
+#include "config/text_file.hpp"
 #include "core/error.hpp"
 #include "core/glob.hpp"
 
@@ -15,14 +16,9 @@ namespace factory::pipeline {
 
 namespace {
 std::string read_file(const fs::path& file, const std::string& option) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw Error(ExitCode::usage, fmt::format("{} {}: cannot read the file", option, file.string()),
-                "give a readable file path");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  if (auto text = config::try_read_text_file(file)) return *text;
+  throw Error(ExitCode::usage, fmt::format("{} {}: cannot read the file", option, file.string()),
+              "give a readable file path");
 }
 
 void check_globs(const std::vector<std::string>& globs, const std::string& option) {

@@ -1,9 +1,7 @@
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "config/contract_file.hpp"
+#include "config/text_file.hpp"
 #include "core/error.hpp"
 #include "core/task_status.hpp"
 #include "pipeline/engine.hpp"
@@ -13,17 +11,12 @@ namespace factory::pipeline {
 
 namespace {
 std::string read_contract_text(const fs::path& file, const std::string& task) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw Error(ExitCode::usage,
-                fmt::format("task '{}' has no contract: {} is missing", task, file.string()),
-                fmt::format("restore it (it belongs in git), or write one: 'factory contract "
-                            "show {}' prints the format",
-                            task));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  if (auto text = config::try_read_text_file(file)) return *text;
+  throw Error(ExitCode::usage,
+              fmt::format("task '{}' has no contract: {} is missing", task, file.string()),
+              fmt::format("restore it (it belongs in git), or write one: 'factory contract "
+                          "show {}' prints the format",
+                          task));
 }
 }  // namespace
 
