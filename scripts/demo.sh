@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The story `make run` tells: a sample Python project goes through factory init, new, a red
-# stage that is reverted (and shown), unrevert, a fix, and all ten stages green.
+# The story `make run` tells: a sample Python project goes through factory init, new (with a
+# contract), a red stage that is reverted (and shown), unrevert, a commit outside the contract
+# blocked by the pre-commit hook, a fix, and all ten stages green.
 set -euo pipefail
 factory_bin=$(realpath "${1:?usage: demo.sh path/to/factory}")
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,8 +26,9 @@ say "1. factory init detects Python and writes .factory.toml"
 show factory init
 git add -A && git commit -qm "factory init"
 
-say "2. factory new: an isolated worktree on its own branch"
-show factory new add-mul
+say "2. factory new: an isolated worktree on its own branch, with a contract and a boundary hook"
+show factory new add-mul --allow calc.py --allow 'tests/**'
+show factory contract check add-mul
 cd "$repo.factory/add-mul"
 
 say "3. Write a failing test first: tdd-setup passes on red and snapshots the test"
@@ -57,7 +59,13 @@ sed -i 's/return a\*\*b/return a * b/' calc.py
 rm scratch.py
 show git diff --stat
 
-say "6. All stages green: one commit for the cycle, ready for a decision"
+say "6. The contract holds: a commit touching README.md is blocked by the pre-commit hook"
+echo "Multiplication is supported." >>README.md
+git add README.md
+show git commit -qm "docs: mention mul" || true
+git reset -q README.md && git checkout -q README.md
+
+say "7. All stages green: one commit for the cycle, ready for a decision"
 show factory run
 show git log --oneline -3
 show factory status
