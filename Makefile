@@ -8,7 +8,7 @@ BUILD_DEPS := g++ make cmake pkg-config git libcli11-dev libgit2-dev libyaml-cpp
 RUN_DEPS := python3 python3-pytest python3-coverage black mypy bandit
 TEST_DEPS := $(RUN_DEPS) bats golang-go procps gcovr cppcheck clang-format
 
-.PHONY: all build run test bench deps test-deps format clean
+.PHONY: all build run test bench bench-deps deps test-deps format clean
 
 all: build
 
@@ -44,9 +44,20 @@ run: deps build
 test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
-bench: deps build
-	@$(MAKE) --no-print-directory -C $(BUILD) -j$(JOBS) bench_tcr
+bench: deps build bench-deps
+	@$(MAKE) --no-print-directory -C $(BUILD) -j$(JOBS) bench_tcr bench_hook_latency
 	$(BUILD)/bench/bench_tcr
+	$(BUILD)/bench/bench_hook_latency
+
+# The tools bench_hook_latency compares factory with, installed only when missing. An offline
+# machine or an unreachable registry only skips their rows: it never fails the benchmark.
+bench-deps:
+	@command -v pre-commit >/dev/null 2>&1 || { echo "installing: pre-commit (apt)"; \
+	  ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	   --no-install-recommends pre-commit >/dev/null) || echo "bench: pre-commit not installed; its row is skipped"; }
+	@command -v lefthook >/dev/null 2>&1 || { echo "installing: lefthook (npm)"; \
+	  (command -v npm >/dev/null 2>&1 && timeout 300 $(SUDO) npm install -g --no-audit --no-fund lefthook >/dev/null 2>&1) \
+	  || echo "bench: lefthook not installed (needs npm and its registry); its row is skipped"; }
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'bench/*.cpp')
