@@ -8,6 +8,7 @@
 #include "contract/blocked_message.hpp"
 #include "contract/hook_check.hpp"
 #include "contract/hooks.hpp"
+#include "contract/pre_commit.hpp"
 #include "core/error.hpp"
 #include "core/task_id.hpp"
 #include "store/store.hpp"
@@ -18,13 +19,6 @@ namespace factory::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string trimmed(std::string_view text) {
-  const char* space = " \t\r\n";
-  size_t begin = text.find_first_not_of(space);
-  if (begin == std::string_view::npos) return "";
-  return std::string(text.substr(begin, text.find_last_not_of(space) - begin + 1));
-}
 
 // FACTORY_ALLOW_OUTSIDE with a reason: the commit goes ahead, on the record. Any failure to
 // record throws, so an escape is never silent.
@@ -47,37 +41,18 @@ void record_escape(Context& ctx, const contract::HookCheck& check, const vcs::St
              contract::display_path(reason));
 }
 
-// The hot path git runs on every commit in a task workspace: no store, no templates, no
-// processes unless the commit is blocked or escaped.
+// The hot path git runs on every commit in a task workspace (when the factory-hook fast path
+// is not installed or hands over to this one): no store, no templates, no processes unless the
+// commit is escaped. The decision and its words are contract::decide_pre_commit's.
 void run_pre_commit(Context& ctx, const std::string& given_task) {
   auto staged = vcs::staged_changes_from_env();
-  auto task = contract::hook_task(given_task, staged);
-  if (!task) {
-    if (isatty(STDERR_FILENO)) {
-      fmt::print(stderr, "factory: {} is not a task workspace: no contract to check\n",
-                 staged.workspace_root.string());
-    }
+  auto decision =
+      contract::decide_pre_commit(given_task, staged, std::getenv("FACTORY_ALLOW_OUTSIDE"));
+  if (decision.verdict == contract::PreCommitVerdict::escape) {
+    record_escape(ctx, *decision.check, staged, decision.reason);
     return;
   }
-  auto check = contract::check_staged(*task, staged);
-  if (check.violations.empty()) return;
-  const char* allow = std::getenv("FACTORY_ALLOW_OUTSIDE");
-  const std::string reason = allow ? trimmed(allow) : "";
-  if (!reason.empty()) {
-    record_escape(ctx, check, staged, reason);
-    return;
-  }
-  std::string message = contract::blocked_message(*task, check.violations, check.boundaries);
-  if (allow) {
-    message +=
-        "  FACTORY_ALLOW_OUTSIDE is set but empty: an escape needs a reason, e.g.\n"
-        "    FACTORY_ALLOW_OUTSIDE=\"hotfix for the release, agreed with the owner\" git commit\n";
-  } else {
-    message +=
-        "  to commit anyway, on the record: FACTORY_ALLOW_OUTSIDE=\"<why>\" git commit ...\n";
-  }
-  fmt::print(stderr, "{}", message);
-  ctx.exit_code = static_cast<int>(ExitCode::blocked);
+  ctx.exit_code = contract::print_pre_commit(decision);
 }
 
 fs::path self_binary() {

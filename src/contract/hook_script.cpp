@@ -93,11 +93,16 @@ std::string sh_quote(std::string_view text) {
   return "'" + replace_all(std::string(text), "'", "'\\''") + "'";
 }
 
+fs::path fast_hook_binary(const fs::path& factory_binary) {
+  return factory_binary.parent_path() / "factory-hook";
+}
+
 std::string render_dispatcher(const fs::path& factory_binary,
                               const std::optional<fs::path>& chained) {
   return fill(template_text("pre-commit"),
               {{"@USER_HOOK@", sh_quote(chained ? chained->string() : "")},
-               {"@FACTORY_BIN@", sh_quote(factory_binary.string())}});
+               {"@FACTORY_BIN@", sh_quote(factory_binary.string())},
+               {"@FACTORY_HOOK_BIN@", sh_quote(fast_hook_binary(factory_binary).string())}});
 }
 
 std::string render_pass_through(const fs::path& target) {

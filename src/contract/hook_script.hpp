@@ -38,7 +38,11 @@ int dispatcher_version();
 // `text` as one single-quoted sh word.
 std::string sh_quote(std::string_view text);
 
+// Where the factory-hook fast path lives: next to the factory binary.
+fs::path fast_hook_binary(const fs::path& factory_binary);
+
 // The pre-commit dispatcher: runs `chained` first (when given), then, in a task worktree,
+// `<fast_hook_binary> --task <id> --factory <factory_binary>` when both exist, else
 // `<factory_binary> hook pre-commit --task <id>`.
 std::string render_dispatcher(const fs::path& factory_binary,
                               const std::optional<fs::path>& chained);

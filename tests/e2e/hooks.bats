@@ -315,3 +315,85 @@ EOF
   try_commit "$WS" -m "no hook any more"
   assert_status 0
 }
+
+# Re-points the hook at copies of factory and factory-hook in $STUB, then makes that factory a
+# wrapper that logs each call to $STUB/calls: it shows whether factory-hook handed over to it.
+use_logging_factory() {
+  STUB="$BATS_TEST_TMPDIR/stub"
+  mkdir -p "$STUB"
+  cp "$FACTORY_BIN" "$STUB/factory"
+  cp "$(dirname "$FACTORY_BIN")/factory-hook" "$STUB/factory-hook"
+  (cd "$REPO" && "$STUB/factory" hook install >/dev/null)
+  grep -q "$STUB/factory-hook" "$REPO/.git/hooks/pre-commit"
+  printf '#!/bin/sh\necho "$*" >>"%s/calls"\nexec "%s" "$@"\n' "$STUB" "$FACTORY_BIN" >"$STUB/factory"
+  : >"$STUB/calls"
+}
+
+@test "hooks: factory-hook decides commits on its own, without libgit2, SQLite or mbedtls" {
+  new_task t --allow 'src/**'
+  use_logging_factory
+  run ldd "$STUB/factory-hook"
+  assert_status 0
+  refute grep -Eq 'libgit2|sqlite|mbedtls|libssh2' <<<"$output"
+
+  echo "x = 2" >"$WS/src/ok.py"
+  git -C "$WS" add src/ok.py
+  try_commit "$WS" -m "allowed"
+  assert_status 0
+  echo "r" >>"$WS/README.md"
+  git -C "$WS" add README.md
+  try_commit "$WS" -m "forbidden"
+  assert_blocked t README.md
+  [[ "$stderr" == *"allowed:   src/**"* ]]
+  [[ "$stderr" == *"FACTORY_ALLOW_OUTSIDE="* ]]
+  [ ! -s "$STUB/calls" ]  # the full binary never started
+
+  printf 'task: t\nboundaries:\n  allowed_files: [\n' >"$REPO/.factory/t/contract.yaml"
+  try_commit "$WS" -m "broken contract"
+  [ "$status" -ne 0 ]
+  [[ "$stderr" == *"contract.yaml:"* ]]
+  [[ "$stderr" == *"BLOCKED"* ]]
+  [ ! -s "$STUB/calls" ]
+}
+
+@test "hooks: factory-hook hands over to factory for an index it cannot read; factory alone blocks" {
+  new_task t --allow 'src/**'
+  use_logging_factory
+  echo "r" >>"$WS/README.md"
+  git -C "$WS" add README.md
+  git -C "$WS" update-index --index-version 4
+  try_commit "$WS" -m "forbidden, index v4"
+  assert_blocked t README.md
+  [ "$(grep -cx "hook pre-commit --task t" "$STUB/calls")" -eq 1 ]
+
+  git -C "$WS" update-index --index-version 2
+  rm "$STUB/factory-hook"
+  try_commit "$WS" -m "forbidden, no factory-hook"
+  assert_blocked t README.md
+  [ "$(grep -cx "hook pre-commit --task t" "$STUB/calls")" -eq 2 ]
+}
+
+@test "hooks: FACTORY_ALLOW_OUTSIDE goes through the full binary, which records the event" {
+  new_task t --allow 'src/**'
+  use_logging_factory
+  echo "r" >>"$WS/README.md"
+  git -C "$WS" add README.md
+  USER=carol FACTORY_ALLOW_OUTSIDE="agreed" try_commit "$WS" -m "escape"
+  assert_status 0
+  [[ "$stderr" == *"carol committed outside task t's contract"* ]]
+  grep -qx "hook pre-commit --task t" "$STUB/calls"
+}
+
+@test "hooks: install upgrades a v1 dispatcher to one that runs factory-hook" {
+  new_task t --allow 'src/**'
+  local hook="$REPO/.git/hooks/pre-commit"
+  sed -i -e 's/^# factory-hook: pre-commit v2$/# factory-hook: pre-commit v1/' \
+    -e '/^factory_fast=/d' "$hook"
+  cd "$REPO"
+  run factory hook install
+  assert_status 0
+  assert_output_has "pre-commit hook updated"
+  assert_output_has "(was v1)"
+  grep -q "^# factory-hook: pre-commit v2$" "$hook"
+  grep -q "^factory_fast='$(dirname "$FACTORY_BIN")/factory-hook'$" "$hook"
+}
