@@ -13,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/error_output.hpp"
 #include "contract/pre_commit.hpp"
 #include "core/error.hpp"
-#include "report/style.hpp"
 #include "vcs/staged_fast.hpp"
 
 namespace factory::cli {
@@ -54,14 +54,6 @@ int hand_over(const HookArgs& args) {
   return static_cast<int>(ExitCode::failed);
 }
 
-// The same two lines the full binary prints for an Error (cli/main.cpp).
-void print_error(const Error& e) {
-  bool color = report::color_enabled(stderr);
-  fmt::print(stderr, "{} {}\n", report::paint("factory: error:", report::Tone::bad, color),
-             e.what());
-  if (!e.hint().empty()) fmt::print(stderr, "  hint: {}\n", e.hint());
-}
-
 bool parse_args(int argc, char** argv, HookArgs& out) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -95,7 +87,9 @@ int hook_main(int argc, char** argv) {
     return contract::print_pre_commit(decision);
   } catch (const Error& e) {
     if (e.code() != ExitCode::blocked && e.code() != ExitCode::usage) return hand_over(args);
-    print_error(e);  // a contract that cannot be used, a bad task id: fail closed, as factory does
+    print_error(
+        e.what(),
+        e.hint());  // a contract that cannot be used, a bad task id: fail closed, as factory does
     return static_cast<int>(e.code());
   } catch (const std::exception&) {
     return hand_over(args);

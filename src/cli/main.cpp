@@ -5,20 +5,12 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/error_output.hpp"
 #include "core/error.hpp"
 #include "proc/interrupt.hpp"
 #include "report/style.hpp"
 
 namespace factory::cli {
-
-namespace {
-void print_error(const std::string& message, const std::string& hint) {
-  bool color = report::color_enabled(stderr);
-  fmt::print(stderr, "{} {}\n", report::paint("factory: error:", report::Tone::bad, color),
-             message);
-  if (!hint.empty()) fmt::print(stderr, "  hint: {}\n", hint);
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
