@@ -4,26 +4,15 @@
 
 #include "contract/hook_check.hpp"
 #include "core/error.hpp"
+#include "unit/test_contract_support.hpp"
 #include "unit/test_vcs_repo.hpp"
 
 using namespace factory::contract;
+using factory::contract::testing::staged_in;
 using factory::vcs::StagedChange;
 using factory::vcs::StagedChanges;
 using factory::vcs::testing::TempDir;
 using factory::vcs::testing::write_file;
-
-namespace {
-
-StagedChanges staged_in(const fs::path& main_root, std::vector<StagedChange> changes) {
-  StagedChanges s;
-  s.main_root = main_root;
-  s.workspace_root = main_root.parent_path() / "ws";
-  s.git_dir = main_root / ".git/worktrees/ws";
-  s.changes = std::move(changes);
-  return s;
-}
-
-}  // namespace
 
 TEST_CASE("hook_task: --task, else the worktree's mark, else its factory/<id> branch") {
   TempDir tmp;

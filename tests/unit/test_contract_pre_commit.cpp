@@ -5,9 +5,11 @@
 #include "contract/hooks.hpp"
 #include "contract/pre_commit.hpp"
 #include "core/error.hpp"
+#include "unit/test_contract_support.hpp"
 #include "unit/test_vcs_repo.hpp"
 
 using namespace factory::contract;
+using factory::contract::testing::staged_in;
 using factory::vcs::StagedChange;
 using factory::vcs::StagedChanges;
 using factory::vcs::testing::GitRepo;
@@ -21,12 +23,7 @@ namespace {
 StagedChanges staged_for_t(const fs::path& main_root, std::vector<StagedChange> changes) {
   write_file(main_root / ".factory/t/contract.yaml",
              "task: t\nboundaries:\n  allowed_files: [\"src/**\"]\n");
-  StagedChanges s;
-  s.main_root = main_root;
-  s.workspace_root = main_root.parent_path() / "ws";
-  s.git_dir = main_root / ".git/worktrees/ws";
-  s.changes = std::move(changes);
-  return s;
+  return staged_in(main_root, std::move(changes));
 }
 
 void write_script(const fs::path& p, const std::string& text) {

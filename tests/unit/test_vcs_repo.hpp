@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -13,6 +15,31 @@
 namespace factory::vcs::testing {
 
 namespace fs = std::filesystem;
+
+// Sets (or, with nullptr, unsets) environment variables for one test, and restores them.
+struct EnvGuard {
+  std::map<std::string, std::optional<std::string>> saved;
+  void set(const std::string& name, const char* value) {
+    if (!saved.count(name)) {
+      const char* old = std::getenv(name.c_str());
+      saved[name] = old ? std::optional<std::string>(old) : std::nullopt;
+    }
+    if (value) {
+      setenv(name.c_str(), value, 1);
+    } else {
+      unsetenv(name.c_str());
+    }
+  }
+  ~EnvGuard() {
+    for (const auto& [name, value] : saved) {
+      if (value) {
+        setenv(name.c_str(), value->c_str(), 1);
+      } else {
+        unsetenv(name.c_str());
+      }
+    }
+  }
+};
 
 // A directory under /tmp removed with everything in it at the end of the test.
 struct TempDir {

@@ -17,31 +17,6 @@ using namespace factory::vcs::testing;
 
 namespace {
 
-// Sets (or, with nullptr, unsets) environment variables for one test, and restores them.
-struct EnvGuard {
-  std::map<std::string, std::optional<std::string>> saved;
-  void set(const std::string& name, const char* value) {
-    if (!saved.count(name)) {
-      const char* old = std::getenv(name.c_str());
-      saved[name] = old ? std::optional<std::string>(old) : std::nullopt;
-    }
-    if (value) {
-      setenv(name.c_str(), value, 1);
-    } else {
-      unsetenv(name.c_str());
-    }
-  }
-  ~EnvGuard() {
-    for (const auto& [name, value] : saved) {
-      if (value) {
-        setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        unsetenv(name.c_str());
-      }
-    }
-  }
-};
-
 // A hook's view: run from `dir` with no GIT_* variables but the ones a test sets.
 struct HookEnv {
   EnvGuard env;
