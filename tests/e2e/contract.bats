@@ -267,3 +267,39 @@ YAML
   assert_status 1
   assert_output_has "6 lines changed (limit 5)"
 }
+
+@test "contract: --from takes the description from a file; an unknown beads id without bd is an error" {
+  cd "$REPO"
+  printf 'Add multiplication.\nIt must handle negatives.\n' >"$BATS_TEST_TMPDIR/spec.md"
+  factory new from-file --from "$BATS_TEST_TMPDIR/spec.md"
+  grep -q "It must handle negatives." "$(contract_of from-file)"
+  grep -q "spec.md" "$(contract_of from-file)"
+  PATH="/usr/bin:/bin" run --separate-stderr factory new from-beads --from bd-12
+  if command -v bd >/dev/null; then skip "a real beads CLI is installed"; fi
+  assert_usage_error "--from bd-12"
+  [[ "$stderr" == *"'bd' is not installed"* ]]
+  [ ! -e "$(ws_of from-beads)" ]
+  run --separate-stderr factory new from-nothing --from no-such-file.md
+  assert_usage_error "--from no-such-file.md: no such file"
+}
+
+@test "contract: --contract starts from a given file, --forbid adds to it, a bad one is refused" {
+  cd "$REPO"
+  cat >"$BATS_TEST_TMPDIR/docs-only.yaml" <<'YAML'
+boundaries:
+  allowed_files: ["docs/**", "README.md"]
+  forbidden_files: ["docs/private/**"]
+approvers: [lewis]
+YAML
+  factory new docs-task --contract "$BATS_TEST_TMPDIR/docs-only.yaml" --forbid 'docs/drafts/**'
+  run factory contract show docs-task
+  assert_output_has "README.md"
+  assert_output_has "docs/private/**"
+  assert_output_has "docs/drafts/**"
+  assert_output_has "lewis"
+  printf 'boundaries:\n  allowed_files: "docs/**"\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+  run --separate-stderr factory new bad-task --contract "$BATS_TEST_TMPDIR/bad.yaml"
+  assert_usage_error "bad.yaml:2:"
+  run --separate-stderr factory contract check --file "$BATS_TEST_TMPDIR/bad.yaml"
+  assert_status 2
+}
