@@ -19,7 +19,8 @@ struct Engine::Cycle {
   std::optional<core::Stage> last_tcr;  // the cycle commits right after this stage
   std::vector<core::Stage> tcr_passed;
   std::string commit_id;
-  std::string subject;  // of the cycle commit
+  std::string subject;                              // of the cycle commit
+  core::Stage last_stage = core::Stage::tdd_setup;  // the stage that ran last
 };
 
 }  // namespace factory::pipeline

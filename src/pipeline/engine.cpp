@@ -42,6 +42,7 @@ RunSummary Engine::run(const RunOptions& options) {
   summary.run_number = cycle.run.number;
   summary.status = "passed";
   for (Stage stage : options.stages) {
+    cycle.last_stage = stage;
     StageReport report = run_stage(stage, cycle, options);
     apply_required(report);
     if (report.note == StageNote::ran) ++summary.stages_run;
@@ -52,6 +53,14 @@ RunSummary Engine::run(const RunOptions& options) {
     }
     if (green && is_tcr(stage)) cycle.tcr_passed.push_back(stage);
     if (green && cycle.last_tcr == stage) commit_cycle(cycle, options, report);
+    if (!report.blocked.empty() && report.outcome != Outcome::failed) {
+      // Not green on this tree: a later run must not count it towards ready_for_decision.
+      report.outcome = Outcome::failed;
+      report.detail = fmt::format(
+          "passed, but {} path(s) are outside the contract: nothing "
+          "committed, nothing reverted",
+          report.blocked.size());
+    }
     m_deps.observer.stage_finished(report);
     if (!report.commit_id.empty()) m_deps.observer.committed(report.commit_id, cycle.subject);
     record(cycle, report);
@@ -76,6 +85,19 @@ RunSummary Engine::run(const RunOptions& options) {
 
 void Engine::finish(Cycle& cycle, RunSummary& summary, const RunOptions& options) {
   auto& task = m_setup.task;
+  bool ready = summary.status == "passed" && ready_on_tree(cycle.tree_id);
+  if (ready) {
+    // The last line before a person decides: the whole task must be inside the contract, even
+    // when this run made no commit that the gate could have checked.
+    summary.blocked =
+        boundary_violations(m_deps.vcs.changes_since(task.workspace, task.base_commit));
+    if (!summary.blocked.empty()) {
+      record_blocked(cycle, summary.blocked);
+      summary.status = "blocked";
+      summary.failed_stage = cycle.last_stage;
+      ready = false;
+    }
+  }
   // After Ctrl-C no further process may start (the jj backend would need one for its op id).
   std::string operation =
       summary.status == "interrupted" ? "" : m_deps.vcs.operation_id(task.workspace);
@@ -88,7 +110,7 @@ void Engine::finish(Cycle& cycle, RunSummary& summary, const RunOptions& options
     if (!summary.blocked.empty()) {
       reason += fmt::format(": {} path(s) outside the contract", summary.blocked.size());
     }
-  } else if (summary.status == "passed" && ready_on_tree(cycle.tree_id)) {
+  } else if (ready) {
     next = core::TaskStatus::ready_for_decision;
     summary.ready_for_decision = true;
     reason = "every stage green on the current tree";

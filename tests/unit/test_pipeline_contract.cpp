@@ -148,3 +148,31 @@ TEST_CASE("acceptance checks run even when accept has no command") {
   CHECK(summary.status == "passed");
   CHECK(f.observer.of(Stage::accept).note == StageNote::ran);
 }
+
+TEST_CASE("a blocked commit is not green: a later run cannot reach ready_for_decision with it") {
+  Fixture f(false);
+  f.contract.boundaries.allowed_files = {"calc.py"};
+  f.vcs.work["calc.py"] = "v2";
+  f.vcs.work["README.md"] = "pwned";
+  CHECK(f.run(f.after_tdd()).status == "blocked");
+  CHECK(f.observer.of(Stage::review).outcome == Outcome::failed);
+  // Only accept runs now (no TCR stage, so no commit to gate): still not ready.
+  auto summary = f.run({Stage::accept});
+  CHECK_FALSE(summary.ready_for_decision);
+  CHECK(f.store.find_task("t1")->status != core::TaskStatus::ready_for_decision);
+}
+
+TEST_CASE("readiness re-checks the whole task against the contract as it is now") {
+  Fixture f(false);
+  f.vcs.work["calc.py"] = "v2";
+  REQUIRE(f.run(core::stage_range(std::nullopt, std::nullopt)).ready_for_decision);
+  // The contract is narrowed after the work was done; the tree is unchanged, so every stage is
+  // still green on it, but the task is no longer inside its contract.
+  f.contract.boundaries.forbidden_files = {"calc.py"};
+  auto summary = f.run({Stage::accept});
+  CHECK(summary.status == "blocked");
+  REQUIRE(summary.blocked.size() == 1);
+  CHECK(summary.blocked[0].path == "calc.py");
+  CHECK_FALSE(summary.ready_for_decision);
+  CHECK(f.store.find_task("t1")->status == core::TaskStatus::failed);
+}
