@@ -16,6 +16,7 @@ struct ContractArgs {
 void show(Context& ctx, const ContractArgs& args) {
   auto repo = ctx.open_repo();
   std::string id = pipeline::resolve_task_id(repo, args.task);
+  pipeline::require_task(repo, id);
   auto file = config::contract_path(repo.main_root(), id);
   config::load_contract(file);  // an invalid contract is reported, not shown as if fine
   fmt::print(stderr, "# {}\n", file.string());

@@ -27,10 +27,13 @@ void add_new(CLI::App& app, Context& ctx) {
   cmd->add_option("--lang", args->language, "Language template instead of detection");
   cmd->add_option("--base", args->base, "Revision to start from (default: HEAD)");
   cmd->add_flag("--no-tdd", *no_tdd, "Skip tdd-setup for this task (recorded with the task)");
+  // One glob per --allow/--forbid, so `new --allow 'src/**' my-task` keeps the task id.
   cmd->add_option("--allow", *allow, "Glob the task may change (repeatable; default '**')")
-      ->take_all();
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--forbid", args->contract.forbid, "Glob the task may not change (repeatable)")
-      ->take_all();
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--from", args->contract.from, "Description from a file or a beads issue id");
   cmd->add_option("--contract", args->contract.contract_file, "Start from this contract file");
   cmd->callback([&ctx, args, no_tdd, allow, cmd] {

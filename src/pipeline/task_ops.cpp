@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "config/contract_file.hpp"
+#include "config/text_file.hpp"
 #include "contract/hooks.hpp"
 #include "core/error.hpp"
 #include "core/task_id.hpp"
@@ -55,7 +56,8 @@ NewTaskResult create_task(Repo& repo, const NewTaskOptions& options, core::Proce
   task.base_commit = repo.vcs->add_workspace(ws, task.branch, options.base);
   NewTaskResult result;
   fs::path contract_file = config::contract_path(repo.main_root(), options.id);
-  bool had_contract = fs::exists(contract_file);
+  // A failed `new` puts back the contract a person may have written ahead of time.
+  auto previous_contract = config::try_read_text_file(contract_file);
   try {
     repo.vcs->ensure_excluded(tmpl.byproducts);
     result.contract_file = write_contract(repo, contract);
@@ -68,7 +70,11 @@ NewTaskResult create_task(Repo& repo, const NewTaskOptions& options, core::Proce
     // A half-created task leaves nothing behind: no workspace, no branch, no new contract.
     try {
       repo.vcs->remove_workspace(ws, task.branch, "");
-      if (!had_contract) fs::remove(contract_file);
+      if (previous_contract) {
+        std::ofstream(contract_file, std::ios::binary | std::ios::trunc) << *previous_contract;
+      } else {
+        fs::remove(contract_file);
+      }
     } catch (...) {
     }
     throw;

@@ -39,6 +39,12 @@ TaskSetup task_setup(const Repo& repo, const store::TaskRow& task) {
   setup.contract_file = config::contract_path(repo.main_root(), task.id);
   setup.contract_text = read_contract_text(setup.contract_file, task.id);
   setup.contract = config::parse_contract(setup.contract_text, setup.contract_file.string());
+  if (!setup.contract.task.empty() && setup.contract.task != task.id) {
+    throw Error(ExitCode::usage,
+                fmt::format("{}: the contract says task '{}', but it belongs to task '{}'",
+                            setup.contract_file.string(), setup.contract.task, task.id),
+                fmt::format("set 'task: {}' (a contract copied from another task?)", task.id));
+  }
   setup.tmpl = contract_template(setup.tmpl, setup.contract);
   return setup;
 }

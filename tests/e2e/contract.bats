@@ -303,3 +303,33 @@ YAML
   run --separate-stderr factory contract check --file "$BATS_TEST_TMPDIR/bad.yaml"
   assert_status 2
 }
+
+@test "contract: --allow may come before the task id; contract show names an unknown task" {
+  cd "$REPO"
+  factory new --allow 'calc.py' --forbid 'tests/**' early-opts
+  grep -q 'calc.py' "$(contract_of early-opts)"
+  run --separate-stderr factory contract show no-such-task
+  assert_usage_error "no task 'no-such-task'"
+}
+
+@test "contract: a failed new puts back a contract written ahead of time" {
+  cd "$REPO"
+  mkdir -p "$REPO/.factory/ahead"
+  printf '# written by hand\nboundaries:\n  allowed_files: ["docs/**"]\n' >"$(contract_of ahead)"
+  cp "$(contract_of ahead)" "$BATS_TEST_TMPDIR/before.yaml"
+  # Make the hook install fail: two different user hooks where factory keeps the chained one.
+  printf '#!/bin/sh\nexit 0\n' >"$REPO/.git/hooks/pre-commit"
+  printf '#!/bin/sh\necho other\n' >"$REPO/.git/hooks/pre-commit.factory-user"
+  chmod +x "$REPO/.git/hooks/pre-commit" "$REPO/.git/hooks/pre-commit.factory-user"
+  run --separate-stderr factory new ahead --allow 'calc.py'
+  [ "$status" -ne 0 ]
+  [ ! -e "$(ws_of ahead)" ]
+  cmp "$BATS_TEST_TMPDIR/before.yaml" "$(contract_of ahead)"
+}
+
+@test "contract: a contract naming another task is refused" {
+  quiet_task mine
+  sed -i 's/^task: .*/task: "theirs"/' "$(contract_of mine)"
+  run --separate-stderr factory run mine
+  assert_usage_error "the contract says task 'theirs'"
+}
