@@ -384,16 +384,27 @@ use_logging_factory() {
   grep -qx "hook pre-commit --task t" "$STUB/calls"
 }
 
-@test "hooks: install upgrades a v1 dispatcher to one that runs factory-hook" {
+@test "hooks: install upgrades a v1 dispatcher to the current one, which runs factory-hook" {
   new_task t --allow 'src/**'
   local hook="$REPO/.git/hooks/pre-commit"
-  sed -i -e 's/^# factory-hook: pre-commit v2$/# factory-hook: pre-commit v1/' \
+  sed -i -e 's/^# factory-hook: pre-commit v[0-9]*$/# factory-hook: pre-commit v1/' \
     -e '/^factory_fast=/d' "$hook"
   cd "$REPO"
   run factory hook install
   assert_status 0
   assert_output_has "pre-commit hook updated"
   assert_output_has "(was v1)"
-  grep -q "^# factory-hook: pre-commit v2$" "$hook"
+  grep -q "^# factory-hook: pre-commit v3$" "$hook"
   grep -q "^factory_fast='$(dirname "$FACTORY_BIN")/factory-hook'$" "$hook"
+}
+
+@test "hooks: a task worktree whose mark is lost is still checked, by its factory/<task> branch" {
+  new_task t --allow 'src/**'
+  rm "$(git -C "$WS" rev-parse --absolute-git-dir)/factory-task"
+  mkdir -p "$WS/secrets"
+  echo leak >"$WS/secrets/key"
+  git -C "$WS" add secrets/key
+  run git -C "$WS" commit -q -m outside
+  [ "$status" -ne 0 ]
+  assert_output_has "✗ BLOCKED: t cannot modify secrets/key"
 }
