@@ -137,9 +137,14 @@ void unset_local_config(const fs::path& repo_path, const std::string& key) {
 StagedChanges staged_changes_from_env() {
   ensure_libgit2();
   git_repository* raw = nullptr;
-  check(git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr),
-        "opening the repository being committed to",
-        "run this from a git hook or inside a git worktree");
+  int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+  const git_error* last = rc < 0 ? git_error_last() : nullptr;
+  // libgit2 1.5 cannot read a split index; blocking is right, but say how to get unblocked.
+  bool split_index = last && std::string_view(last->message).find("'link'") != std::string::npos;
+  check(rc, "opening the repository being committed to",
+        split_index ? "libgit2 cannot read a split index: run 'git update-index --no-split-index' "
+                      "(and set core.splitIndex=false) in the task workspace"
+                    : "run this from a git hook or inside a git worktree");
   RepoPtr repo(raw);
   if (git_repository_is_bare(repo.get())) {
     throw Error(ExitCode::vcs, "the repository being committed to is bare",
