@@ -98,6 +98,8 @@ bool exposes_forbidden_dir(const core::Boundaries& boundaries, const std::string
   if (target.empty()) return true;
   std::string prefix = ascii_lower(target) + "/";
   if (std::string_view(".factory/").starts_with(prefix)) return true;
+  // A file inside the folder would be forbidden ("**/secrets/**", "private/").
+  if (apply_list(boundaries.forbidden_files, target + "/x", true).matched) return true;
   for (const auto& pattern : boundaries.forbidden_files) {
     if (pattern.starts_with('!')) continue;
     std::string lower = ascii_lower(pattern);
@@ -124,7 +126,35 @@ std::string symlink_problem(const core::Boundaries& boundaries, const std::strin
   return "";
 }
 
+// Why a symlink whose on-disk resolution is `resolved` may not be committed, or "".
+std::string resolved_problem(const core::Boundaries& boundaries, const std::string& resolved) {
+  if (resolved == "..") return "symlink leads outside the repository (through other links)";
+  if (exposes_forbidden_dir(boundaries, resolved) || !path_problem(boundaries, resolved).empty()) {
+    return fmt::format("symlink leads to {} (through other links), which the task may not change",
+                       resolved.empty() ? "the repository root" : resolved);
+  }
+  return "";
+}
+
 }  // namespace
+
+void resolve_symlinks_on_disk(std::vector<PathChange>& changes, const std::filesystem::path& root) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path real_root = fs::weakly_canonical(root, ec);
+  if (ec) return;
+  for (auto& change : changes) {
+    if (!change.symlink_target || change.kind == 'D') continue;
+    fs::path link = root / change.path;
+    if (!fs::is_symlink(link, ec)) continue;
+    fs::path real = fs::weakly_canonical(link, ec);
+    if (ec) continue;
+    fs::path relative = real.lexically_relative(real_root);
+    std::string text = relative.generic_string();
+    bool outside = text.empty() || text == ".." || text.starts_with("../");
+    change.resolved_target = outside ? std::string("..") : (text == "." ? std::string() : text);
+  }
+}
 
 std::optional<std::string> normalize_path(std::string_view path) {
   if (path.starts_with('/')) return std::nullopt;
@@ -146,6 +176,9 @@ std::vector<Violation> check_boundaries(const core::Boundaries& boundaries,
     std::string problem = path_problem(boundaries, *path);
     if (problem.empty() && change.symlink_target && change.kind != 'D') {
       problem = symlink_problem(boundaries, *path, *change.symlink_target);
+    }
+    if (problem.empty() && change.resolved_target && change.kind != 'D') {
+      problem = resolved_problem(boundaries, *change.resolved_target);
     }
     if (!problem.empty()) violations.push_back({*path, std::move(problem)});
   }

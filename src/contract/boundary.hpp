@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,9 @@ struct PathChange {
   std::string path;  // repository-relative, as git or the VCS reports it
   char kind = 'M';   // 'M' modified, 'A' added, 'D' deleted (a rename is a 'D' plus an 'A')
   std::optional<std::string> symlink_target;  // the new content when it is a symlink
+  // Where the symlink leads on disk, every link on the way followed: repository-relative, or
+  // ".." when it leaves the repository. Catches chains a lexical walk of the target misses.
+  std::optional<std::string> resolved_target;
 };
 
 // Why one path may not be changed.
@@ -25,6 +29,9 @@ struct Violation {
 // The path with "." segments and duplicate slashes removed and ".." resolved lexically;
 // nullopt when it is absolute or climbs out of the repository; "" for the root itself (".").
 std::optional<std::string> normalize_path(std::string_view path);
+
+// Fills resolved_target for the symlink changes whose link exists under `root` (the workspace).
+void resolve_symlinks_on_disk(std::vector<PathChange>& changes, const std::filesystem::path& root);
 
 // Checks every change against the boundaries: forbidden globs (matched case-insensitively, so a
 // case-only rename cannot dodge them) win over allowed ones; `.factory/**` is always forbidden;

@@ -57,7 +57,9 @@ HookCheck check_staged(const std::string& task, const vcs::StagedChanges& staged
                                  : e.hint());
   }
   result.boundaries = contract.boundaries;
-  result.violations = check_boundaries(contract.boundaries, path_changes(staged.changes));
+  auto changes = path_changes(staged.changes);
+  resolve_symlinks_on_disk(changes, staged.workspace_root);
+  result.violations = check_boundaries(contract.boundaries, changes);
   return result;
 }
 

@@ -30,6 +30,7 @@ std::vector<contract::Violation> Engine::boundary_violations(
     }
     paths.push_back(std::move(path));
   }
+  contract::resolve_symlinks_on_disk(paths, m_setup.task.workspace);
   auto outside = contract::check_boundaries(m_setup.contract.boundaries, paths);
   found.insert(found.end(), outside.begin(), outside.end());
   return found;

@@ -408,3 +408,17 @@ use_logging_factory() {
   [ "$status" -ne 0 ]
   assert_output_has "✗ BLOCKED: t cannot modify secrets/key"
 }
+
+@test "hooks: a symlink chain that leads into a forbidden folder is blocked" {
+  new_task t --forbid 'secrets/**'
+  mkdir -p "$WS/src/x/y" "$WS/k" "$WS/secrets"
+  echo keep >"$WS/k/readme"
+  echo key >"$WS/secrets/k"
+  git -C "$WS" add k/readme && git -C "$WS" commit -q -m "k" --no-verify
+  ln -s ../../../k "$WS/src/x/y/l"
+  ln -s l/../secrets/k "$WS/src/x/y/m"
+  git -C "$WS" add src/x/y/l src/x/y/m
+  run git -C "$WS" commit -q -m sneaky
+  [ "$status" -ne 0 ]
+  assert_output_has "cannot modify src/x/y/m (symlink leads to secrets/k"
+}

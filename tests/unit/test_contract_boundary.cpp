@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -193,4 +196,42 @@ TEST_CASE("10k changed paths get one decision each") {
     bool vendor = v.path.starts_with("src/vendor/");
     CHECK(contains(v.reason, vendor ? "excluded from allowed_files" : "forbidden glob"));
   }
+}
+
+TEST_CASE("a symlink to a folder whose files a floating forbidden glob covers is refused") {
+  auto b = bounds({"**"}, {"**/secrets/**", "private/"});
+  CHECK(contains(symlink_reason(b, "l1", "a/secrets"), "symlink to a/secrets,"));
+  CHECK(contains(symlink_reason(b, "l2", "a/secrets/"), "symlink to a/secrets,"));
+  CHECK(contains(symlink_reason(b, "l3", "b/private"), "symlink to b/private,"));
+  CHECK(symlink_reason(b, "l4", "b/public").empty());
+}
+
+TEST_CASE("symlink chains are followed on disk, where a lexical walk is fooled") {
+  namespace fs = std::filesystem;
+  std::string tmpl = (fs::temp_directory_path() / "factory-links-XXXXXX").string();
+  REQUIRE(mkdtemp(tmpl.data()));
+  fs::path root = tmpl;
+  fs::create_directories(root / "src/x/y");
+  fs::create_directories(root / "k");
+  fs::create_directories(root / "secrets");
+  std::ofstream(root / "secrets/k") << "key";
+  // l -> ../../../k (fine), m -> l/../secrets/k: lexically "src/x/y/secrets/k", really secrets/k.
+  fs::create_symlink("../../../k", root / "src/x/y/l");
+  fs::create_symlink("l/../secrets/k", root / "src/x/y/m");
+  // up -> l/../../.. : lexically src/, really the parent of the repository.
+  fs::create_symlink("l/../../..", root / "src/x/y/up");
+  auto b = bounds({"src/**", "k", "k/**"}, {"secrets/**"});
+  std::vector<PathChange> changes = {{"src/x/y/m", 'A', "l/../secrets/k", std::nullopt},
+                                     {"src/x/y/l", 'A', "../../../k", std::nullopt},
+                                     {"src/x/y/up", 'A', "l/../../..", std::nullopt}};
+  factory::contract::resolve_symlinks_on_disk(changes, root);
+  CHECK(changes[0].resolved_target == "secrets/k");
+  CHECK(changes[1].resolved_target == "k");
+  CHECK(changes[2].resolved_target == "..");
+  auto found = check_boundaries(b, changes);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].path == "src/x/y/m");
+  CHECK(contains(found[0].reason, "leads to secrets/k"));
+  CHECK(found[1].path == "src/x/y/up");
+  fs::remove_all(root);
 }
