@@ -1,10 +1,11 @@
 #include "config/contract_reader.hpp"
 
+#include "config/pattern.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
-#include <regex>
 
 #include "core/duration.hpp"
 #include "core/error.hpp"
@@ -178,12 +179,10 @@ std::chrono::milliseconds ContractReader::duration(const Field& field) const {
 
 std::string ContractReader::regex(const Field& field) const {
   std::string pattern = string(field);
-  try {
-    std::regex check(pattern, std::regex::ECMAScript | std::regex::multiline);
-  } catch (const std::regex_error& e) {
-    fail(field, fmt::format("bad regular expression '{}': {}", pattern, e.what()),
-         "patterns are ECMAScript regular expressions (C++ std::regex; ^ and $ match at line "
-         "ends); escape ( ) [ ] { } . * + ? | with a backslash to match them literally");
+  if (auto problem = pattern_error(pattern)) {
+    fail(field, fmt::format("bad regular expression '{}': {}", pattern, *problem),
+         "patterns are PCRE2 (Perl-style) regular expressions; ^ and $ match at line ends; "
+         "escape ( ) [ ] { } . * + ? | with a backslash to match them literally");
   }
   return pattern;
 }

@@ -52,7 +52,7 @@ class ContractReader {
   int integer(const Field& field, int min, int max) const;
   int count(const Field& field) const;                           // an integer >= 0
   std::chrono::milliseconds duration(const Field& field) const;  // positive
-  std::string regex(const Field& field) const;                   // ECMAScript, compiled to check
+  std::string regex(const Field& field) const;                   // PCRE2, compiled to check
   std::vector<std::string> globs(const Field& field) const;      // each checked by glob_error
   std::string workspace_path(const Field& field) const;          // relative, never climbing out
   core::Stage stage(const Field& entry) const;                   // the entry's key as a stage

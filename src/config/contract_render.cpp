@@ -147,7 +147,7 @@ std::string render_acceptance(const std::vector<AcceptanceCheck>& checks) {
   std::string out =
       "# Checks the accept stage runs, each reported by name. Kinds: file_exists: PATH;\n"
       "# file_matches: { path: PATH, pattern: REGEX }; command: CMD with expect_exit (default 0),\n"
-      "# expect_stdout (a regex) and timeout (default 10m). Regexes are ECMAScript.";
+      "# expect_stdout (a regex) and timeout (default 10m). Regexes are PCRE2.";
   if (checks.empty()) {
     return out +
            " Example:\n"

@@ -52,7 +52,7 @@ struct AcceptanceCheck {
   std::string name;
   Kind kind = Kind::file_exists;
   std::string path;                          // file_exists, file_matches: workspace-relative
-  std::string pattern;                       // file_matches: ECMAScript regex searched in the file
+  std::string pattern;                       // file_matches: PCRE2 regex searched in the file
   std::string command;                       // command: run via /bin/sh -c in the workspace
   int expect_exit = 0;                       // command
   std::optional<std::string> expect_stdout;  // command: regex searched in stdout

@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 
+#include "config/pattern.hpp"
 #include "pipeline/cycle.hpp"
 #include "pipeline/engine.hpp"
 
@@ -16,9 +16,14 @@ using core::Stage;
 namespace {
 constexpr auto k_check_timeout = std::chrono::minutes(10);
 
-bool search(const std::string& text, const std::string& pattern) {
-  return std::regex_search(text,
-                           std::regex(pattern, std::regex::ECMAScript | std::regex::multiline));
+// Whether the pattern matches; a pattern PCRE2 gives up on is a failed check, said as such.
+bool search(const std::string& text, const std::string& pattern, std::string& problem) {
+  try {
+    return config::Pattern(pattern).search(text);
+  } catch (const std::exception& e) {
+    problem = fmt::format("/{}/ could not be matched: {}", pattern, e.what());
+    return false;
+  }
 }
 
 // The file a check names, inside the workspace; "" when the path leaves it.
@@ -36,8 +41,10 @@ std::string file_problem(const AcceptanceCheck& check, const std::string& worksp
   std::ifstream in(file, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  if (search(text.str(), check.pattern)) return "";
-  return fmt::format("{} has no match for /{}/", check.path, check.pattern);
+  std::string problem;
+  if (search(text.str(), check.pattern, problem)) return "";
+  return problem.empty() ? fmt::format("{} has no match for /{}/", check.path, check.pattern)
+                         : fmt::format("{}: {}", check.path, problem);
 }
 }  // namespace
 
@@ -65,8 +72,10 @@ void Engine::run_acceptance(Cycle& cycle, StageReport& report) {
         problem = "timed out";
       } else if (result.exit_code != check.expect_exit) {
         problem = fmt::format("exit code {} (expected {})", result.exit_code, check.expect_exit);
-      } else if (check.expect_stdout && !search(result.output, *check.expect_stdout)) {
-        problem = fmt::format("output has no match for /{}/", *check.expect_stdout);
+      } else if (check.expect_stdout && !search(result.output, *check.expect_stdout, problem)) {
+        if (problem.empty()) {
+          problem = fmt::format("output has no match for /{}/", *check.expect_stdout);
+        }
       }
     } else {
       problem = file_problem(check, m_setup.task.workspace);

@@ -333,3 +333,27 @@ YAML
   run --separate-stderr factory run mine
   assert_usage_error "the contract says task 'theirs'"
 }
+
+@test "contract: a heavy acceptance regex on a huge file is decided, never a crash" {
+  write_config "$(trivial_stages_except accept)
+[stages.accept]
+command = \"true\""
+  cd "$REPO"
+  factory new heavy --no-tdd
+  set_section heavy acceptance <<'YAML'
+acceptance:
+  - name: only a and b
+    file_matches: { path: big.txt, pattern: "^(a|b)*$" }
+  - name: runaway
+    file_matches: { path: small.txt, pattern: "^(a|a)+$" }
+YAML
+  ws="$(ws_of heavy)"
+  { head -c 300000 /dev/zero | tr '\0' a; echo; } >"$ws/big.txt"
+  printf 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n' >"$ws/small.txt"
+  run factory run heavy
+  assert_status 1
+  assert_output_has "✓ only a and b"
+  assert_output_has "✗ runaway: small.txt: /^(a|a)+$/ could not be matched"
+  run factory status heavy
+  assert_output_has "failed"
+}

@@ -195,7 +195,7 @@ TEST_CASE("hints point at the fix") {
             .hint.find("passes on red") != std::string::npos);
   CHECK(problem_of("task: t\napprovers: [\"(\"]\nacceptance: [{name: a, command: x, "
                    "expect_stdout: \"(\"}]\n")
-            .hint.find("ECMAScript") != std::string::npos);
+            .hint.find("PCRE2") != std::string::npos);
 }
 
 TEST_CASE("YAML syntax errors, empty files and extra documents") {
