@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <optional>
-#include <sstream>
 
+#include "config/text_file.hpp"
 #include "contract/hook_script.hpp"
 #include "core/error.hpp"
 #include "vcs/git_hooks.hpp"
@@ -34,13 +34,6 @@ constexpr const char* k_chained_key = "factory.chainedHooksPath";    // its fold
 // folder has them.
 bool presence_matters(std::string_view name) {
   return name == "push-to-checkout" || name == "proc-receive";
-}
-
-std::string read_all(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 bool exists_no_follow(const fs::path& p) {
@@ -74,7 +67,7 @@ fs::path resolve_hooks_path(const std::string& value, const fs::path& main_root)
 // Writes an executable script atomically; false when it already has exactly this text.
 bool write_script(const fs::path& file, const std::string& text) {
   if (exists_no_follow(file) && !fs::is_symlink(file) && is_executable(file) &&
-      read_all(file) == text) {
+      config::try_read_text_file(file) == text) {
     return false;
   }
   fs::path tmp = file;
@@ -145,7 +138,8 @@ HookInstall install_in_hooks_dir(const vcs::GitDirs& dirs, const fs::path& binar
   if (auto marker = read_marker(result.hook_file); marker && marker->kind == "pre-commit") {
     result.replaced_version = marker->version;
   } else if (exists_no_follow(result.hook_file)) {
-    if (exists_no_follow(user) && read_all(user) != read_all(result.hook_file)) {
+    if (exists_no_follow(user) &&
+        config::try_read_text_file(user) != config::try_read_text_file(result.hook_file)) {
       throw Error(ExitCode::usage,
                   fmt::format("{} is not factory's, and {} is already taken by an earlier hook",
                               result.hook_file.string(), user.string()),
@@ -195,7 +189,7 @@ void mark_task_worktree(const fs::path& workspace, const std::string& task) {
   }
   const fs::path marker = dirs.git_dir / "factory-task";
   const std::string text = task + "\n";
-  if (fs::exists(marker) && read_all(marker) == text) return;
+  if (fs::exists(marker) && config::try_read_text_file(marker) == text) return;
   std::ofstream out(marker, std::ios::binary | std::ios::trunc);
   out << text;
   if (!out.flush()) {

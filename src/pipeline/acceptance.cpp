@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 
 #include <fstream>
-#include <sstream>
 
 #include "config/pattern.hpp"
+#include "config/text_file.hpp"
 #include "pipeline/cycle.hpp"
 #include "pipeline/engine.hpp"
 
@@ -38,11 +38,9 @@ std::string file_problem(const AcceptanceCheck& check, const std::string& worksp
   if (file.empty()) return fmt::format("{} is outside the workspace", check.path);
   if (!fs::is_regular_file(file)) return fmt::format("{} does not exist", check.path);
   if (check.kind == AcceptanceCheck::Kind::file_exists) return "";
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::string text = config::try_read_text_file(file).value_or("");
   std::string problem;
-  if (search(text.str(), check.pattern, problem)) return "";
+  if (search(text, check.pattern, problem)) return "";
   return problem.empty() ? fmt::format("{} has no match for /{}/", check.path, check.pattern)
                          : fmt::format("{}: {}", check.path, problem);
 }

@@ -22,7 +22,7 @@ std::vector<contract::Violation> Engine::boundary_violations(
   }
   std::vector<contract::PathChange> paths;
   for (const auto& change : changes) {
-    contract::PathChange path{change.path, change.kind, std::nullopt};
+    contract::PathChange path{change.path, change.kind, std::nullopt, std::nullopt};
     fs::path file = fs::path(m_setup.task.workspace) / change.path;
     std::error_code ec;
     if (change.kind != 'D' && fs::is_symlink(file, ec)) {
@@ -52,8 +52,10 @@ void Engine::apply_required(StageReport& report) const {
   report.outcome = Outcome::failed;
   report.detail = fmt::format("required by the contract, but skipped ({})", report.detail);
   if (report.hint.empty()) {
-    report.hint = fmt::format("configure the stage, or drop 'required' from stages.{} in {}",
-                              core::stage_name(report.stage), "the contract");
+    report.hint = fmt::format(
+        "configure the stage, or drop 'required' from stages.{} in the "
+        "contract",
+        core::stage_name(report.stage));
   }
 }
 

@@ -2,8 +2,8 @@
 
 #include <fstream>
 #include <regex>
-#include <sstream>
 
+#include "config/text_file.hpp"
 #include "lang/dependencies.hpp"
 
 #include "pipeline/cycle.hpp"
@@ -23,10 +23,8 @@ std::vector<std::string> new_dependencies(const std::string& workspace,
   std::vector<std::string> found;
   for (const auto& file : added) {
     if (!lang::is_dependency_manifest(file.path)) continue;
-    std::ifstream in(fs::path(workspace) / file.path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto declared = lang::dependency_lines(file.path, text.str());
+    auto text = config::try_read_text_file(fs::path(workspace) / file.path).value_or("");
+    auto declared = lang::dependency_lines(file.path, text);
     for (const auto& [number, line] : file.lines) {
       if (std::find(declared.begin(), declared.end(), number) != declared.end()) {
         found.push_back(fmt::format("{}:{}", file.path, number));
