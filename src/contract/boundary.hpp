@@ -17,7 +17,7 @@ struct PathChange {
   std::optional<std::string> symlink_target;  // the new content when it is a symlink
   // Where the symlink leads on disk, every link on the way followed: repository-relative, or
   // ".." when it leaves the repository. Catches chains a lexical walk of the target misses.
-  std::optional<std::string> resolved_target;
+  std::optional<std::string> resolved_target = std::nullopt;
 };
 
 // Why one path may not be changed.

@@ -36,8 +36,7 @@ std::optional<std::string> hook_task(const std::string& given, const vcs::Staged
 std::vector<PathChange> path_changes(const std::vector<vcs::StagedChange>& staged) {
   std::vector<PathChange> changes;
   changes.reserve(staged.size());
-  for (const auto& s : staged)
-    changes.push_back(PathChange{s.path, s.kind, s.symlink_target, std::nullopt});
+  for (const auto& s : staged) changes.push_back(PathChange{s.path, s.kind, s.symlink_target});
   return changes;
 }
 

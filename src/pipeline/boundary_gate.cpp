@@ -22,7 +22,7 @@ std::vector<contract::Violation> Engine::boundary_violations(
   }
   std::vector<contract::PathChange> paths;
   for (const auto& change : changes) {
-    contract::PathChange path{change.path, change.kind, std::nullopt, std::nullopt};
+    contract::PathChange path{change.path, change.kind, std::nullopt};
     fs::path file = fs::path(m_setup.task.workspace) / change.path;
     std::error_code ec;
     if (change.kind != 'D' && fs::is_symlink(file, ec)) {
