@@ -4,7 +4,8 @@ JOBS ?= $(shell nproc)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_DEPS := g++ make cmake pkg-config git libcli11-dev libgit2-dev libpcre2-dev libyaml-cpp-dev \
-  libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev doctest-dev nlohmann-json3-dev zlib1g-dev
+  libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev doctest-dev nlohmann-json3-dev zlib1g-dev \
+  libre2-dev libpugixml-dev
 RUN_DEPS := python3 python3-pytest python3-coverage black mypy bandit
 TEST_DEPS := $(RUN_DEPS) bats golang-go procps gcovr cppcheck clang-format
 
@@ -45,9 +46,10 @@ test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 bench: deps build bench-deps
-	@$(MAKE) --no-print-directory -C $(BUILD) -j$(JOBS) bench_tcr bench_hook_latency
+	@$(MAKE) --no-print-directory -C $(BUILD) -j$(JOBS) bench_tcr bench_hook_latency bench_extract_throughput
 	$(BUILD)/bench/bench_tcr
 	$(BUILD)/bench/bench_hook_latency
+	$(BUILD)/bench/bench_extract_throughput
 
 # The tools bench_hook_latency compares factory with, installed only when missing. An offline
 # machine or an unreachable registry only skips their rows: it never fails the benchmark.

@@ -6,8 +6,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/stage.hpp"
+#include "extract/pattern_table.hpp"
 
 namespace factory::config {
 
@@ -26,6 +28,9 @@ struct ProjectConfig {
   int coverage_min = 80;                // [coverage] min, percent
   int review_max_lines = 1000;          // [review] max_lines: added+removed lines in the task
   std::map<core::Stage, StageOverride> stages;
+  std::vector<extract::PatternSpec> extract_patterns;  // [[extract.patterns]], tried first
+  std::string debug_agent_command;                     // [agents.debug] command; "" = none
+  std::chrono::milliseconds debug_agent_timeout{std::chrono::minutes(5)};  // [agents.debug] timeout
 };
 
 // The file name, at the main worktree root.

@@ -1,0 +1,1 @@
+var unusedThing = 1;

@@ -1,0 +1,5 @@
+function greet(name, unused) {
+  return "hi " + nam
+}
+
+module.exports = { greet };

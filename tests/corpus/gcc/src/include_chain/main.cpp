@@ -1,0 +1,6 @@
+#include "include/shape.hpp"
+
+int main() {
+    Shape s;
+    return static_cast<int>(s.area());
+}

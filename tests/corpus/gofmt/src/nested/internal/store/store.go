@@ -1,0 +1,6 @@
+package store
+
+type Store struct {
+Name string
+  Size int
+}

@@ -1,0 +1,3 @@
+package main
+
+func sub(a, b int) int { return a - b }

@@ -1,0 +1,5 @@
+int checksum(const char *data);
+
+int main(void) {
+    return checksum("abc");
+}

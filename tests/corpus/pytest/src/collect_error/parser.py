@@ -1,0 +1,2 @@
+def parse(text):
+    return [int(x) for x in text.split(",")]

@@ -1,0 +1,6 @@
+import json
+
+
+def read_settings(text):
+    settings = json.loads(text)
+    return settings["name"]

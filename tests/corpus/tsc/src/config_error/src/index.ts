@@ -1,0 +1,2 @@
+const port: number = "8080";
+export default port;

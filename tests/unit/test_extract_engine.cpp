@@ -1,0 +1,202 @@
+// The extraction engine against small hand-written pattern tables: what the format data can
+// express (multi-line findings, frames, headers, priorities) and how findings are ranked.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "core/error.hpp"
+#include "extract/extractor.hpp"
+#include "extract/finding_json.hpp"
+
+using namespace factory::extract;
+
+namespace {
+
+Options with(std::string_view toml) {
+  Options options;
+  options.user_patterns = parse_patterns(toml, "test.toml");
+  return options;
+}
+
+constexpr std::string_view k_blocks = R"toml(
+[[pattern]]
+tool = "rustish"
+kind = "start"
+regex = '^(?P<severity>error|warning)(?:\[(?P<code>E\d+)\])?: (?P<message>.+)$'
+[[pattern]]
+tool = "rustish"
+kind = "continue"
+regex = '^\s*--> (?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+)$'
+[[pattern]]
+tool = "rustish"
+kind = "continue"
+regex = '^\s*(?:\d+\s*)?\|.*$'
+
+[[pattern]]
+tool = "pyish"
+kind = "start"
+regex = '^Traceback \(most recent call last\):$'
+frames = "last"
+[[pattern]]
+tool = "pyish"
+kind = "frame"
+regex = '^  File "(?P<file>[^"]+)", line (?P<line>\d+)'
+[[pattern]]
+tool = "pyish"
+kind = "continue"
+regex = '^    '
+[[pattern]]
+tool = "pyish"
+kind = "end"
+regex = '^(?P<message>\w+(?:Error|Exception)\b.*)$'
+)toml";
+
+}  // namespace
+
+TEST_CASE("a multi-line finding takes its location from a continuation line") {
+  auto result = extract_text(
+      "   Compiling demo v0.1.0\n"
+      "warning: unused variable: `x`\n"
+      " --> src/lib.rs:2:9\n"
+      "  |\n"
+      "error[E0308]: mismatched types\n"
+      " --> src/lib.rs:4:18\n"
+      "  |\n"
+      "4 |     let y: i32 = \"a\";\n"
+      "  |            ---   ^^^ expected `i32`, found `&str`\n"
+      "\n",
+      with(k_blocks));
+  REQUIRE(result.findings.size() >= 2);
+  const auto& first = result.findings[0];
+  CHECK(first.severity == Severity::error);  // the error outranks the earlier warning
+  CHECK(first.file == "src/lib.rs");
+  CHECK(first.line == 4);
+  CHECK(first.column == 18);
+  CHECK(first.code == "E0308");
+  CHECK(first.message == "mismatched types");
+  CHECK(first.context.size() >= 4);
+  CHECK(result.findings[1].severity == Severity::warning);
+  CHECK(result.findings[1].line == 2);
+}
+
+TEST_CASE("a traceback points at its innermost frame in the project, not the library") {
+  auto result = extract_text(
+      "Traceback (most recent call last):\n"
+      "  File \"app/main.py\", line 12, in <module>\n"
+      "    run()\n"
+      "  File \"app/main.py\", line 8, in run\n"
+      "    json.loads(data)\n"
+      "  File \"/usr/lib/python3.11/json/__init__.py\", line 346, in loads\n"
+      "    return _default_decoder.decode(s)\n"
+      "ValueError: Expecting value: line 1 column 1 (char 0)\n",
+      with(k_blocks));
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].file == "app/main.py");
+  CHECK(result.findings[0].line == 8);
+  CHECK(result.findings[0].message == "ValueError: Expecting value: line 1 column 1 (char 0)");
+}
+
+TEST_CASE("a header line names the file of the findings under it") {
+  auto options = with(R"toml(
+[[pattern]]
+tool = "stylish"
+kind = "header"
+regex = '^(?P<file>\S+\.js)$'
+[[pattern]]
+tool = "stylish"
+regex = '^\s+(?P<line>\d+):(?P<col>\d+)\s+(?P<severity>error|warning)\s+(?P<message>.+)$'
+)toml");
+  auto result =
+      extract_text("\nsrc/a.js\n  2:10  warning  quotes\n  3:1  error  no-undef\n", options);
+  REQUIRE(result.findings.size() == 2);
+  CHECK(result.findings[0].file == "src/a.js");
+  CHECK(result.findings[0].line == 3);
+  CHECK(result.findings[1].line == 2);
+}
+
+TEST_CASE("a line caused by an earlier error ranks after it, whatever the order in the log") {
+  auto options = with(R"toml(
+[[pattern]]
+tool = "make"
+regex = '^make: \*\*\* \[(?P<file>[^:]+):(?P<line>\d+): .*\] (?P<message>Error \d+)$'
+priority = -100
+[[pattern]]
+tool = "cc"
+regex = '^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error): (?P<message>.*)$'
+)toml");
+  auto result = extract_text(
+      "make: *** [Makefile:3: all] Error 1\nsrc/a.c:4:5: error: expected ';'\n", options);
+  REQUIRE(result.findings.size() == 2);
+  CHECK(result.findings[0].file == "src/a.c");
+  CHECK(result.findings[1].file == "Makefile");
+}
+
+TEST_CASE("an unknown tool still gets a useful finding from the generic fallback") {
+  auto result = extract_text("starting\nconnecting to db\nError: connection refused\nbye\n", {});
+  REQUIRE(!result.findings.empty());
+  CHECK(result.findings[0].tool == "generic");
+  CHECK(result.findings[0].message.find("connection refused") != std::string::npos);
+  CHECK(result.summary.find("connection refused") != std::string::npos);
+}
+
+TEST_CASE("a log with no error says so and keeps the last ten lines") {
+  std::string log;
+  for (int i = 1; i <= 30; ++i) log += "line " + std::to_string(i) + "\n";
+  auto result = extract_text(log, {});
+  CHECK(result.findings.empty());
+  CHECK(result.summary == "no error recognised");
+  REQUIRE(result.last_lines.size() == 10);
+  CHECK(result.last_lines.front() == "line 21");
+  CHECK(result.last_lines.back() == "line 30");
+  CHECK(result.lines == 30);
+}
+
+TEST_CASE("a finding split across read chunks is still whole, with its context") {
+  std::string log;
+  while (log.size() < (1 << 20) - 40) log += "INFO 12:00:01 request ok id=42 errors=0\n";
+  log += "error[E0308]: mismatched types\n --> src/lib.rs:4:18\n  |\n";
+  for (int i = 0; i < 1000; ++i) log += "INFO done\n";
+  auto result = extract_text(log, with(k_blocks));
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].file == "src/lib.rs");
+  CHECK(result.findings[0].line == 4);
+  CHECK(result.findings[0].context.front().find("INFO") != std::string::npos);
+}
+
+TEST_CASE("user patterns are checked: a bad regex is an error naming the file and key") {
+  try {
+    parse_patterns("[[pattern]]\ntool = \"x\"\nregex = '^(unclosed'\n", ".factory.toml");
+    FAIL("expected an error");
+  } catch (const factory::core::Error& e) {
+    std::string what = e.what();
+    CHECK(what.find(".factory.toml:3:") != std::string::npos);
+    CHECK(what.find("pattern[0].regex") != std::string::npos);
+  }
+  CHECK_THROWS_AS(parse_patterns("[[pattern]]\ntool = \"x\"\nregex = 'a'\nkind = \"later\"\n", "f"),
+                  factory::core::Error);
+  CHECK_THROWS_AS(parse_patterns("[[pattern]]\ntool = \"x\"\nregex = '(?P<where>a)'\n", "f"),
+                  factory::core::Error);
+}
+
+TEST_CASE("(?<name>...) groups are accepted as well as RE2's (?P<name>...)") {
+  auto options = with(
+      "[[pattern]]\ntool = \"t\"\nregex = '^(?<file>\\w+\\.x):(?<line>\\d+) (?<message>.*)$'\n");
+  auto result = extract_text("a.x:3 broken\n", options);
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].file == "a.x");
+  CHECK(result.findings[0].line == 3);
+}
+
+TEST_CASE("the JSON form is one document with the documented keys") {
+  auto result = extract_text("src/a.c:4:5: error: bad \xff byte\n", {});
+  auto text = dump_json(to_json(result));
+  auto parsed = nlohmann::json::parse(text);
+  REQUIRE(parsed["findings"].size() == 1);
+  auto finding = parsed["findings"][0];
+  for (const char* key :
+       {"tool", "severity", "file", "line", "column", "message", "code", "context"}) {
+    CHECK(finding.contains(key));
+  }
+  CHECK(finding["line"] == 4);
+  CHECK(parsed["summary"].is_string());
+}
