@@ -19,20 +19,24 @@ namespace factory::extract::detail {
 using json = nlohmann::json;
 
 // Accessors that never throw: tool output is untrusted, a field may be missing or of any type.
+// The member `key` of an object; nullptr when `j` is null, not an object or lacks it.
 inline const json* member(const json* j, const char* key) {
   if (j == nullptr || !j->is_object()) return nullptr;
   auto it = j->find(key);
   return it == j->end() ? nullptr : &*it;
 }
 
+// The same from a reference.
 inline const json* member(const json& j, const char* key) {
   return member(&j, key);
 }
 
+// A string value; "" for anything else.
 inline std::string text_of(const json* j) {
   return j != nullptr && j->is_string() ? j->get<std::string>() : "";
 }
 
+// A non-negative line/column number clamped into int; 0 for anything else (1e400, -4, "12").
 inline int int_of(const json* j) {
   if (j == nullptr) return 0;
   if (j->is_number_unsigned())
@@ -46,22 +50,27 @@ inline int int_of(const json* j) {
   return 0;
 }
 
+// The element `index` of an array; nullptr when out of range or not an array.
 inline const json* element(const json* j, size_t index) {
   return j != nullptr && j->is_array() && index < j->size() ? &(*j)[index] : nullptr;
 }
 
+// Whether `text` begins with `prefix`.
 inline bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
+// Parses without exceptions: invalid JSON (or invalid UTF-8) gives a discarded value.
 inline json parse(std::string_view text) {
   return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }
 
+// Appends a context line while the finding has fewer than k_context_lines.
 inline void add_context(Finding& finding, std::string line) {
   if (finding.context.size() < k_context_lines) finding.context.push_back(std::move(line));
 }
 
+// "file:line:column", leaving out what is unknown.
 inline std::string where(const std::string& file, int line, int column) {
   std::string out = file;
   if (line > 0) out += ":" + std::to_string(line);

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
-#include <cstdlib>
 
 #include "extract/project_path.hpp"
 #include "extract/structured_detail.hpp"
