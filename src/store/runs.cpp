@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "extract/finding_json.hpp"
 #include "store/detail.hpp"
 #include "store/store.hpp"
 
@@ -16,7 +17,7 @@ constexpr const char* k_run_select =
     "SELECT id, task, number, status, \"range\", vcs_operation, started_at, ended_at FROM runs";
 constexpr const char* k_result_select =
     "SELECT run_id, task, stage, outcome, exit_code, duration_ms, log_path, tree_id, commit_id, "
-    "detail, at FROM stage_results";
+    "detail, at, findings FROM stage_results";
 
 RunRow read_run(SQLite::Statement& query) {
   RunRow row;
@@ -29,6 +30,35 @@ RunRow read_run(SQLite::Statement& query) {
   row.started_at = query.getColumn(6).getInt64();
   row.ended_at = query.getColumn(7).getInt64();
   return row;
+}
+
+constexpr size_t k_stored_text = 4096;  // per message or context line: a 64 KB log line is cut
+
+std::string cut(const std::string& text) {
+  return text.size() <= k_stored_text ? text : text.substr(0, k_stored_text);
+}
+
+// The first k_stored_findings, context included, as a JSON array.
+std::string findings_json(const std::vector<extract::Finding>& findings) {
+  auto array = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < findings.size() && i < k_stored_findings; ++i) {
+    extract::Finding kept = findings[i];
+    kept.message = cut(kept.message);
+    for (auto& line : kept.context) line = cut(line);
+    array.push_back(extract::to_json(kept));
+  }
+  return extract::dump_json(array);
+}
+
+// What findings_json wrote; a damaged column reads as no findings rather than failing a status.
+std::vector<extract::Finding> parse_findings(const std::string& text) {
+  std::vector<extract::Finding> findings;
+  auto array = nlohmann::json::parse(text, nullptr, false);
+  if (!array.is_array()) return findings;
+  for (const auto& object : array) {
+    if (object.is_object()) findings.push_back(extract::finding_from_json(object));
+  }
+  return findings;
 }
 
 StageResultRow read_result(SQLite::Statement& query) {
@@ -51,6 +81,7 @@ StageResultRow read_result(SQLite::Statement& query) {
   row.commit_id = query.getColumn(8).getString();
   row.detail = query.getColumn(9).getString();
   row.at = query.getColumn(10).getInt64();
+  row.findings = parse_findings(query.getColumn(11).getString());
   return row;
 }
 
@@ -136,8 +167,8 @@ void Store::record_stage(const StageResultRow& result) {
   transaction([&] {
     SQLite::Statement insert(*m_db,
                              "INSERT INTO stage_results(run_id, task, stage, outcome, exit_code, "
-                             "duration_ms, log_path, tree_id, commit_id, detail, at) "
-                             "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+                             "duration_ms, log_path, tree_id, commit_id, detail, at, findings) "
+                             "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
     const std::string stage(core::stage_name(result.stage));
     const std::string outcome(core::outcome_name(result.outcome));
     insert.bind(1, static_cast<int64_t>(result.run_id));
@@ -151,6 +182,7 @@ void Store::record_stage(const StageResultRow& result) {
     insert.bind(9, result.commit_id);
     insert.bind(10, result.detail);
     insert.bind(11, static_cast<int64_t>(detail::pinned_or(result.at, m_clock.now_ms())));
+    insert.bind(12, findings_json(result.findings));
     insert.exec();
     nlohmann::json payload = {
         {"stage", stage},         {"outcome", outcome},         {"exit_code", result.exit_code},

@@ -67,6 +67,12 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 )sql";
 
+// Version 2: the findings the extractor read from a red stage's log, as a JSON array of
+// extract::to_json objects.
+constexpr const char* k_v2 = R"sql(
+ALTER TABLE stage_results ADD COLUMN findings TEXT NOT NULL DEFAULT '[]';
+)sql";
+
 int read_user_version(SQLite::Database& db) {
   return db.execAndGet("PRAGMA user_version").getInt();
 }
@@ -89,7 +95,7 @@ void apply_step(SQLite::Database& db, int step, const std::string& sql) {
 }  // namespace
 
 const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> k_steps = {k_v1};
+  static const std::vector<std::string> k_steps = {k_v1, k_v2};
   return k_steps;
 }
 

@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/stage.hpp"
 #include "core/task_status.hpp"
+#include "extract/finding.hpp"
 
 namespace SQLite {
 class Database;
@@ -58,7 +59,12 @@ struct StageResultRow {
   std::string commit_id;  // the commit made after it, if any
   std::string detail;     // one line: skip reason, failure summary
   int64_t at = 0;
+  // A red stage's findings, most relevant first; only the first k_stored_findings are kept.
+  std::vector<extract::Finding> findings;
 };
+
+// How many findings a stage result keeps: enough for a dashboard, bounded for any log.
+inline constexpr size_t k_stored_findings = 20;
 
 // One line of the append-only audit trail.
 struct EventRow {
