@@ -45,6 +45,7 @@ RunSummary Engine::run(const RunOptions& options) {
     cycle.last_stage = stage;
     StageReport report = run_stage(stage, cycle, options);
     apply_required(report);
+    extract_root_cause(report);
     if (report.note == StageNote::ran) ++summary.stages_run;
     bool green = report.outcome == Outcome::passed || report.outcome == Outcome::skipped;
     // A boundary block is for the person to decide: nothing is reverted.
@@ -166,6 +167,7 @@ void Engine::record(Cycle& cycle, const StageReport& report) {
   row.tree_id = cycle.tree_id;
   row.commit_id = report.snapshot_commit.empty() ? report.commit_id : report.snapshot_commit;
   row.detail = report.detail;
+  if (report.extraction) row.findings = report.extraction->findings;
   row.at = m_deps.clock.now_ms();
   m_deps.store.record_stage(row);
 }

@@ -81,6 +81,9 @@ class Engine {
   void revert(Cycle& cycle, StageReport& report);
   core::ProcessResult execute(core::Stage stage, const std::string& command, Cycle& cycle,
                               StageReport& report);
+  // Reads a red stage's log into report.extraction; never throws, since a finding is a reading
+  // aid and must not change how the run ends.
+  void extract_root_cause(StageReport& report) const;
   std::optional<std::string> missing_tool(const lang::StageSpec& spec);
   // Commits the cycle's change into report.commit_id (none when there is nothing to commit),
   // or fills report.blocked when the change leaves the contract.

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "contract/boundary.hpp"
 #include "core/process.hpp"
 #include "core/stage.hpp"
+#include "extract/finding.hpp"
 #include "vcs/vcs.hpp"
 
 namespace factory::pipeline {
@@ -42,6 +44,9 @@ struct StageReport {
   long long when_ms = 0;                             // red_already_confirmed: when
   std::vector<std::pair<bool, std::string>> checks;  // accept: (passed, "name: why") per check
   std::vector<contract::Violation> blocked;          // files outside the contract: not committed
+  // A red stage's log read by the extractor (failed or timed out, not skipped, blocked or
+  // interrupted); unset when there was no log to read.
+  std::optional<extract::Extraction> extraction;
 };
 
 // Receives the engine's progress; the CLI renders it, tests record it.

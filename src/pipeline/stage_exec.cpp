@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "core/error.hpp"
+#include "extract/extractor.hpp"
 #include "pipeline/cycle.hpp"
 #include "pipeline/engine.hpp"
 #include "pipeline/output_tail.hpp"
@@ -101,6 +102,24 @@ core::ProcessResult Engine::execute(Stage stage, const std::string& command, Cyc
     report.outcome = Outcome::passed;
   }
   return result;
+}
+
+void Engine::extract_root_cause(StageReport& report) const {
+  // Only a stage that ran and went red has an error to find; a failed acceptance check already
+  // says what failed, and a tdd-setup "red confirmed" is a pass.
+  if (report.outcome != Outcome::failed || report.note != StageNote::ran ||
+      !report.blocked.empty() || !report.checks.empty() || report.log_path.empty()) {
+    return;
+  }
+  extract::Options options;
+  options.root = m_setup.task.workspace;
+  options.user_patterns = m_setup.config.extract_patterns;
+  try {
+    report.extraction = extract::extract_file(report.log_path, options);
+  } catch (...) {
+    // Unset: the output tail is shown instead, as before extraction existed.
+    report.extraction.reset();
+  }
 }
 
 StageReport Engine::run_command_stage(Stage stage, Cycle& cycle) {
