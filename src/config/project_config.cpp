@@ -108,6 +108,8 @@ class ConfigReader {
     return *parsed;
   }
 
+  const std::string& source() const { return m_source; }
+
  private:
   std::string m_source;
 };
@@ -139,6 +141,43 @@ void read_stages(const ConfigReader& in, const toml::node& node, ProjectConfig& 
   }
 }
 
+// [[extract.patterns]]: user line patterns, checked exactly like formats/*.toml (RE2 included).
+void read_extract(const ConfigReader& in, const toml::node& node, ProjectConfig& config) {
+  const auto& tbl = in.table(node, "extract", {"patterns"});
+  const toml::node* patterns = tbl.get("patterns");
+  if (!patterns) return;
+  const toml::array* list = patterns->as_array();
+  if (list && list->empty()) return;
+  if (!list || !list->is_array_of_tables()) {
+    in.fail(patterns->source(), "extract.patterns",
+            fmt::format("expected an array of tables, got {}", type_name(*patterns)),
+            "write each pattern as [[extract.patterns]] with tool = \"...\" and regex = '...'");
+  }
+  for (size_t i = 0; i < list->size(); ++i) {
+    config.extract_patterns.push_back(extract::pattern_from_toml(
+        *list->get(i)->as_table(), in.source(), fmt::format("extract.patterns[{}]", i)));
+  }
+}
+
+// [agents.debug]: the command `factory explain` pipes its prompt to.
+void read_agents(const ConfigReader& in, const toml::node& node, ProjectConfig& config) {
+  const auto& tbl = in.table(node, "agents", {"debug"});
+  const toml::node* debug = tbl.get("debug");
+  if (!debug) return;
+  const auto& agent = in.table(*debug, "agents.debug", {"command", "timeout"});
+  if (auto n = agent.get("command")) {
+    config.debug_agent_command = in.string(*n, "agents.debug.command");
+    if (config.debug_agent_command.find_first_not_of(" \t\r\n") == std::string::npos) {
+      in.fail(n->source(), "agents.debug.command", "the command is empty",
+              "name a CLI that reads the prompt on stdin, e.g. command = \"llm -m gpt-4o\", or "
+              "remove the key to print the prompt instead");
+    }
+  }
+  if (auto n = agent.get("timeout")) {
+    config.debug_agent_timeout = in.duration(*n, "agents.debug.timeout");
+  }
+}
+
 ProjectConfig read_config(const ConfigReader& in, const toml::table& root) {
   ProjectConfig config;
   for (auto&& [name, node] : root) {
@@ -167,9 +206,14 @@ ProjectConfig read_config(const ConfigReader& in, const toml::table& root) {
       }
     } else if (key == "stages") {
       read_stages(in, node, config);
+    } else if (key == "extract") {
+      read_extract(in, node, config);
+    } else if (key == "agents") {
+      read_agents(in, node, config);
     } else {
       in.fail(name.source(), key, fmt::format("unknown table [{}]", key),
-              "valid tables: [project], [workspace], [coverage], [review], [stages.<stage>]");
+              "valid tables: [project], [workspace], [coverage], [review], [stages.<stage>], "
+              "[[extract.patterns]], [agents.debug]");
     }
   }
   return config;
