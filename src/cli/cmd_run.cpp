@@ -63,7 +63,7 @@ int run_cycle(Context& ctx, const RunArgs& args, std::vector<core::Stage> stages
   auto task = pipeline::require_task(repo, id);
   auto setup = pipeline::task_setup(repo, task);
   repo.vcs->ensure_excluded(setup.tmpl.byproducts);
-  TerminalObserver observer(id);
+  TerminalObserver observer(id, task.workspace);
   auto contract = setup.contract;
   pipeline::Engine engine({*repo.vcs, ctx.runner, *repo.store, ctx.clock, observer},
                           std::move(setup));

@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "extract/finding_json.hpp"
 #include "pipeline/task_context.hpp"
+#include "report/root_cause.hpp"
 #include "report/style.hpp"
 
 namespace factory::cli {
@@ -27,15 +29,22 @@ nlohmann::json task_json(const store::TaskRow& task) {
 }
 
 nlohmann::json stage_json(const store::StageResultRow& r) {
-  return {{"stage", core::stage_name(r.stage)},
-          {"outcome", core::outcome_name(r.outcome)},
-          {"exit_code", r.exit_code},
-          {"duration_ms", r.duration_ms},
-          {"tree_id", r.tree_id},
-          {"commit_id", r.commit_id},
-          {"detail", r.detail},
-          {"log", r.log_path},
-          {"run_id", r.run_id}};
+  nlohmann::json j = {{"stage", core::stage_name(r.stage)},
+                      {"outcome", core::outcome_name(r.outcome)},
+                      {"exit_code", r.exit_code},
+                      {"duration_ms", r.duration_ms},
+                      {"tree_id", r.tree_id},
+                      {"commit_id", r.commit_id},
+                      {"detail", r.detail},
+                      {"log", r.log_path},
+                      {"run_id", r.run_id}};
+  j["findings"] = nlohmann::json::array();
+  for (const auto& finding : r.findings)
+    j["findings"].push_back(nlohmann::json(extract::to_json(finding)));
+  // The first finding of a red stage; null for a green one or when nothing was recognised.
+  bool red = r.outcome == core::Outcome::failed && !r.findings.empty();
+  j["root_cause"] = red ? j["findings"].front() : nlohmann::json(nullptr);
+  return j;
 }
 
 void print_status(const pipeline::Repo& repo, const store::TaskRow& task) {
@@ -54,6 +63,12 @@ void print_status(const pipeline::Repo& repo, const store::TaskRow& task) {
   for (const auto& r : repo.store->latest_results(task.id)) {
     fmt::print("  {} {:<8} {}\n", report::stage_label(r.stage), core::outcome_name(r.outcome),
                r.detail);
+    if (r.outcome == core::Outcome::failed && !r.findings.empty()) {
+      const auto& first = r.findings.front();
+      std::string where = report::location(first, task.workspace);
+      fmt::print("  {:<20} {}{}\n", "", where.empty() ? "" : where + "  ",
+                 report::printable(report::headline(first)));
+    }
   }
 }
 }  // namespace
@@ -77,7 +92,7 @@ void add_status(CLI::App& app, Context& ctx) {
     if (auto run = repo.store->last_run(task.id)) {
       j["last_run"] = {{"number", run->number}, {"range", run->range}, {"status", run->status}};
     }
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/root_cause.hpp"
 #include "report/style.hpp"
 
 namespace factory::cli {
@@ -33,8 +34,10 @@ std::string counts(const vcs::FileChange& change) {
 }
 }  // namespace
 
-TerminalObserver::TerminalObserver(std::string task_id)
-    : m_task(std::move(task_id)), m_color(report::color_enabled(stdout)) {}
+TerminalObserver::TerminalObserver(std::string task_id, std::filesystem::path workspace)
+    : m_task(std::move(task_id)),
+      m_workspace(std::move(workspace)),
+      m_color(report::color_enabled(stdout)) {}
 
 void TerminalObserver::stage_started(core::Stage stage, const std::string& command) {
   m_progress.start(fmt::format("{} {}", prefix(stage), shown(command)));
@@ -93,31 +96,59 @@ void TerminalObserver::stage_finished(const pipeline::StageReport& r) {
 }
 
 void TerminalObserver::print_failure_details(const pipeline::StageReport& r) {
+  using report::labelled;
   for (const auto& change : r.reverted) {
     fmt::print("    {} {}  {}\n", change.kind, change.path, counts(change));
   }
-  if (!r.detail.empty()) fmt::print("  {}  {}\n", paint("WHY", Tone::strong, m_color), r.detail);
+  if (!r.detail.empty()) fmt::print("  {}\n", labelled("WHY", r.detail, m_color));
   if (r.command.size() > k_command_width) {
-    fmt::print("  {}  {}\n", paint("COMMAND", Tone::strong, m_color), r.command);
+    fmt::print("  {}\n", labelled("COMMAND", r.command, m_color));
   }
-  if (!r.output_tail.empty()) {
-    fmt::print("  {}\n", paint("OUTPUT (last lines)", Tone::strong, m_color));
-    size_t start = 0;
-    while (start < r.output_tail.size()) {
-      size_t end = r.output_tail.find('\n', start);
-      if (end == std::string::npos) end = r.output_tail.size();
-      fmt::print("    {}\n", std::string_view(r.output_tail).substr(start, end - start));
-      start = end + 1;
+  if (r.extraction) {
+    for (const auto& line : report::render_root_cause(*r.extraction, m_workspace, m_color)) {
+      fmt::print("  {}\n", line);
     }
+  } else {
+    print_tail(r.output_tail);
   }
-  if (!r.hint.empty()) fmt::print("  {}  {}\n", paint("HINT", Tone::strong, m_color), r.hint);
-  if (!r.log_path.empty()) {
-    fmt::print("  {}  {}\n", paint("FULL LOG", Tone::strong, m_color), r.log_path);
+  if (!r.hint.empty()) fmt::print("  {}\n", labelled("HINT", r.hint, m_color));
+  print_next(r);
+  if (!r.log_path.empty()) fmt::print("  {}\n", labelled("FULL LOG", r.log_path, m_color));
+}
+
+void TerminalObserver::print_tail(const std::string& tail) {
+  if (tail.empty()) return;
+  fmt::print("  {}\n", paint("OUTPUT (last lines)", Tone::strong, m_color));
+  size_t start = 0;
+  while (start < tail.size()) {
+    size_t end = tail.find('\n', start);
+    if (end == std::string::npos) end = tail.size();
+    fmt::print("    {}\n", report::printable(std::string_view(tail).substr(start, end - start)));
+    start = end + 1;
   }
+}
+
+void TerminalObserver::print_next(const pipeline::StageReport& r) {
   std::string stage(core::stage_name(r.stage));
-  std::string next = fmt::format("factory stage {} {}", m_task, stage);
-  if (!r.saved_ref.empty()) next = fmt::format("factory unrevert {} · {}", m_task, next);
-  fmt::print("  {}  {}\n", paint("NEXT", Tone::strong, m_color), next);
+  std::vector<std::pair<std::string, std::string>> steps;
+  if (!r.saved_ref.empty()) {
+    steps.emplace_back(fmt::format("factory unrevert {}", m_task),
+                       "bring back the reverted change");
+  }
+  steps.emplace_back(fmt::format("factory stage {} {}", m_task, stage), "retry");
+  if (r.outcome == core::Outcome::failed) {
+    steps.emplace_back(fmt::format("factory explain {}", m_task), "ask the configured debug agent");
+  }
+  if (!r.log_path.empty()) {
+    steps.emplace_back(fmt::format("factory log {} {}", m_task, stage), "full log in $PAGER");
+  }
+  size_t width = 0;
+  for (const auto& step : steps) width = std::max(width, step.first.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    std::string text = fmt::format("{:<{}}  # {}", steps[i].first, width, steps[i].second);
+    fmt::print("  {}\n", i == 0 ? report::labelled("NEXT", text, m_color)
+                                : std::string(report::k_label_width, ' ') + text);
+  }
 }
 
 void TerminalObserver::committed(const std::string& commit_id, const std::string& subject) {

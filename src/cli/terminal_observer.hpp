@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,8 @@ namespace factory::cli {
 // Renders the engine's progress: result lines on stdout, the spinner on stderr.
 class TerminalObserver : public pipeline::Observer {
  public:
-  explicit TerminalObserver(std::string task_id);
+  // Paths in a root cause are shown relative to `workspace`, the task's workspace.
+  explicit TerminalObserver(std::string task_id, std::filesystem::path workspace = {});
 
   void stage_started(core::Stage stage, const std::string& command) override;
   void stage_finished(const pipeline::StageReport& report) override;
@@ -24,8 +26,13 @@ class TerminalObserver : public pipeline::Observer {
 
  private:
   void print_failure_details(const pipeline::StageReport& report);
+  // The commands to go on with: unrevert when a change was saved, retry, explain, the log.
+  void print_next(const pipeline::StageReport& report);
+  // The end of the output, when the log could not be read for a root cause.
+  void print_tail(const std::string& tail);
 
   std::string m_task;
+  std::filesystem::path m_workspace;
   bool m_color;
   report::Progress m_progress;
   std::vector<std::string> m_skipped;
