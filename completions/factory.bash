@@ -2,7 +2,7 @@
 _factory() {
   local cur prev words cword
   _init_completion 2>/dev/null || { cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"; }
-  local commands="init new run stage status list unrevert abandon contract hook"
+  local commands="init new run stage status list unrevert abandon contract hook extract explain log"
   local stages="tdd-setup implement unit-test coverage lint static integration security review accept"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur")); return
@@ -12,6 +12,7 @@ _factory() {
   case "$prev" in
     --to) COMPREPLY=($(compgen -W "$stages" -- "$cur")); return ;;
     --lang) COMPREPLY=($(compgen -W "python go rust cmake node gleam" -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "text json sarif github" -- "$cur")); return ;;
     --base|--allow|--forbid) return ;;
     --from|--contract|--file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
@@ -29,6 +30,8 @@ _factory() {
     status) COMPREPLY=($(compgen -W "$tasks --json --help" -- "$cur")) ;;
     list) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
     unrevert|abandon) COMPREPLY=($(compgen -W "$tasks --help" -- "$cur")) ;;
+    extract) COMPREPLY=($(compgen -W "--format --ci --help" -- "$cur") $(compgen -f -- "$cur")) ;;
+    explain|log) COMPREPLY=($(compgen -W "$tasks $stages --help" -- "$cur")) ;;
   esac
 }
 complete -F _factory factory

@@ -17,5 +17,8 @@ void add_unrevert(CLI::App& app, Context& ctx);
 void add_abandon(CLI::App& app, Context& ctx);
 void add_contract(CLI::App& app, Context& ctx);
 void add_hook(CLI::App& app, Context& ctx);
+void add_extract(CLI::App& app, Context& ctx);
+void add_explain(CLI::App& app, Context& ctx);
+void add_log(CLI::App& app, Context& ctx);
 
 }  // namespace factory::cli

@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   add_abandon(app, ctx);
   add_contract(app, ctx);
   add_hook(app, ctx);
+  add_extract(app, ctx);
+  add_explain(app, ctx);
+  add_log(app, ctx);
   proc::install_interrupt_handler();
   try {
     app.parse(argc, argv);
