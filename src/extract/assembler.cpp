@@ -60,6 +60,13 @@ bool json_start(std::string_view line) {
   return line.substr(0, 2) == "{\"" || line.substr(0, 2) == "[{";
 }
 
+// Whether a line that starts in [from, until) is empty; `from` is the start of a line.
+bool has_empty_line(std::string_view text, size_t from, size_t until) {
+  if (from < until && text[from] == '\n') return true;
+  size_t at = text.find("\n\n", from);
+  return at != std::string_view::npos && at + 1 < until;
+}
+
 }  // namespace
 
 Assembler::Assembler(const CompiledTable& table, const Options& options)
@@ -73,6 +80,7 @@ void Assembler::feed(std::string_view lines) {
       size_t candidate = m_table.next_candidate(lines, pos);
       size_t until = candidate == std::string_view::npos ? lines.size() : candidate;
       m_line_no += std::count(lines.begin() + pos, lines.begin() + until, '\n');
+      if (!m_header.group.empty() && has_empty_line(lines, pos, until)) m_header = {};
       if (candidate == std::string_view::npos) break;
       pos = candidate;
     }
@@ -134,12 +142,15 @@ bool Assembler::process_open(std::string_view line) {
 
 void Assembler::process_idle(std::string_view line) {
   if (json_start(line) && process_json(line)) return;
+  // A header names the file or test up to the end of its block (skipped lines are checked in feed).
+  if (trim(line).empty()) m_header = {};
   Captures captures;
   const auto* pattern = m_table.match_idle(line, captures);
   if (!pattern) return;
   switch (pattern->spec.kind) {
     case PatternKind::header:
-      m_header_file = trim(field(captures, Field::file));
+      m_header = {pattern->spec.group, std::string(trim(field(captures, Field::file))),
+                  std::string(trim(field(captures, Field::test)))};
       return;
     case PatternKind::single: {
       Finding finding = begin(*pattern, captures, line);
@@ -191,8 +202,9 @@ Finding Assembler::begin(const CompiledPattern& pattern, const Captures& capture
   if (!severity) severity = severity_from_word(spec.severity);
   finding.severity = severity.value_or(Severity::error);
   finding.file = trim(field(captures, Field::file));
-  if (finding.file.empty() && pattern.group_of[static_cast<size_t>(Field::file)] == 0) {
-    finding.file = m_header_file;
+  bool under_header = spec.kind == PatternKind::single && spec.group == m_header.group;
+  if (under_header && pattern.group_of[static_cast<size_t>(Field::file)] == 0) {
+    finding.file = m_header.file;
   }
   finding.line = number(field(captures, Field::line));
   finding.column = number(field(captures, Field::col));
@@ -204,6 +216,9 @@ Finding Assembler::begin(const CompiledPattern& pattern, const Captures& capture
   }
   finding.code = trim(field(captures, Field::code));
   finding.test = trim(field(captures, Field::test));
+  if (under_header && pattern.group_of[static_cast<size_t>(Field::test)] == 0) {
+    finding.test = m_header.test;
+  }
   finding.priority = spec.priority;
   finding.log_line = m_line_no;
   finding.context = lines_before(k_before_lines);

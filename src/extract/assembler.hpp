@@ -58,7 +58,14 @@ class Assembler {
   const Options& m_options;
   std::vector<Finding> m_findings;
   std::optional<Open> m_open;
-  std::string m_header_file;  // from a header pattern (eslint stylish)
+  // What the last header line named, for the single findings of its group that follow: the
+  // file of eslint's stylish output, the test `go test -v` is running.
+  struct Header {
+    std::string group;
+    std::string file;
+    std::string test;
+  };
+  Header m_header;
   uint64_t m_line_no = 0;
   // Where the current line sits, for context: the text being fed and the line's offsets.
   std::string_view m_text;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 #include <tuple>
+#include <utility>
 
 namespace factory::extract {
 
@@ -42,9 +43,39 @@ int relevance(const Finding& finding) {
   return score;
 }
 
+namespace {
+
+// A note that names a test is what the test printed while it ran (go test -v). It locates the
+// test's failure when a finding of its tool says that test failed without saying where; the
+// notes of tests that passed are dropped. Returns whether `finding` should be kept.
+bool settle_test_note(Finding& finding,
+                      const std::set<std::pair<std::string, std::string>>& failed_unlocated) {
+  if (finding.severity != Severity::note || finding.test.empty()) return true;
+  if (!failed_unlocated.contains({finding.tool, finding.test})) return false;
+  finding.severity = Severity::error;
+  return true;
+}
+
+// Whether `test` has a located finding, itself or one of its subtests ("TestAbs/negative").
+bool located(const std::set<std::string>& tests_located, const std::string& test) {
+  if (tests_located.contains(test)) return true;
+  std::string prefix = test + "/";
+  auto it = tests_located.lower_bound(prefix);
+  return it != tests_located.end() && it->compare(0, prefix.size(), prefix) == 0;
+}
+
+}  // namespace
+
 void rank(std::vector<Finding>& findings) {
   bool specific = std::any_of(findings.begin(), findings.end(),
                               [](const Finding& f) { return f.tool != "generic"; });
+  std::set<std::pair<std::string, std::string>> failed_unlocated;
+  for (const auto& f : findings) {
+    if (f.severity == Severity::error && !f.test.empty() && f.line == 0) {
+      failed_unlocated.insert({f.tool, f.test});
+    }
+  }
+  std::erase_if(findings, [&](Finding& f) { return !settle_test_note(f, failed_unlocated); });
   std::set<std::string> tests_located;
   for (const auto& f : findings) {
     if (!f.test.empty() && f.line > 0) tests_located.insert(f.test);
@@ -53,7 +84,7 @@ void rank(std::vector<Finding>& findings) {
   std::vector<Finding> kept;
   for (auto& f : findings) {
     if (specific && f.tool == "generic") continue;
-    if (f.line == 0 && !f.test.empty() && tests_located.contains(f.test)) continue;
+    if (f.line == 0 && !f.test.empty() && located(tests_located, f.test)) continue;
     auto key = std::make_tuple(f.file, f.line, f.column, std::string(headline(f.message)));
     if (!seen.insert(key).second) continue;
     kept.push_back(std::move(f));

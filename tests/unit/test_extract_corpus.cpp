@@ -184,3 +184,21 @@ TEST_CASE("errorformat: the formats issue 4 lists find every file|line of errorf
   MESSAGE(fmt::format("errorformat score: in scope {}/{}, all formats {}/{}", scope_hits,
                       scope_total, hits, total));
 }
+
+TEST_CASE(
+    "go test -v and -json: a passing test's t.Log and a failed subtest's parent are no findings") {
+  for (const char* name : {"go-test/verbose.log", "go-test/json.log"}) {
+    CAPTURE(name);
+    auto result = extract_file(k_corpus / name, {});
+    std::string got;
+    for (const auto& f : result.findings) got += "\n  " + describe(f);
+    REQUIRE_MESSAGE(result.findings.size() >= 2, "got:" << got);
+    CHECK(describe(result.findings[0]).starts_with("calc_test.go|13 col 0|error|TestAdd failed"));
+    CHECK(describe(result.findings[1]).starts_with("calc_test.go|29 col 0|error|TestAbs/negative"));
+    for (const auto& f : result.findings) {
+      CAPTURE(describe(f));
+      CHECK(f.file != "log_test.go");  // TestAddLogs passed: its t.Log is no error
+      CHECK((f.test.empty() || f.file == "calc_test.go"));  // no line-less TestAdd or TestAbs
+    }
+  }
+}

@@ -114,6 +114,55 @@ regex = '^\s+(?P<line>\d+):(?P<col>\d+)\s+(?P<severity>error|warning)\s+(?P<mess
   CHECK(result.findings[1].line == 2);
 }
 
+TEST_CASE("a header names the file only for its group's lines, up to a blank line") {
+  auto options = with(R"toml(
+[[pattern]]
+tool = "stylish"
+kind = "header"
+regex = '^(?P<file>\S+\.js)$'
+[[pattern]]
+tool = "stylish"
+regex = '^\s+(?P<line>\d+):(?P<col>\d+)\s+(?P<severity>error|warning)\s+(?P<message>.+)$'
+[[pattern]]
+tool = "deploy"
+regex = '^DEPLOY FAILED: (?P<message>.+)$'
+)toml");
+  auto result = extract_text(
+      "src/a.js\n  3:1  error  no-undef\nDEPLOY FAILED: quota\n\n  7:2  error  stray\n", options);
+  REQUIRE(result.findings.size() == 3);
+  CHECK(result.findings[0].file == "src/a.js");
+  CHECK(result.findings[1].tool == "deploy");
+  CHECK(result.findings[1].file.empty());  // another tool's line is not in a.js
+  CHECK(result.findings[2].line == 7);
+  CHECK(result.findings[2].file.empty());  // the blank line ended a.js's block
+}
+
+TEST_CASE("a test's note locates its failure; notes of passing tests are dropped") {
+  auto options = with(R"toml(
+[[pattern]]
+tool = "gotest"
+kind = "header"
+regex = '^=== RUN\s+(?P<test>\S+)$'
+[[pattern]]
+tool = "gotest"
+regex = '^\s+(?P<file>\S+\.go):(?P<line>\d+): (?P<message>.*)$'
+severity = "note"
+[[pattern]]
+tool = "gotest"
+group = "fail"
+regex = '^\s*--- FAIL: (?P<test>\S+) .*$'
+)toml");
+  auto result = extract_text(
+      "=== RUN   TestOk\n    a_test.go:3: just logging\n--- PASS: TestOk (0.00s)\n"
+      "=== RUN   TestAbs\n=== RUN   TestAbs/neg\n    a_test.go:9: Abs(-1) = -1\n"
+      "--- FAIL: TestAbs (0.00s)\n    --- FAIL: TestAbs/neg (0.00s)\n",
+      options);
+  REQUIRE(result.findings.size() == 1);  // not TestOk's log, not the parent TestAbs
+  CHECK(result.findings[0].severity == Severity::error);
+  CHECK(result.findings[0].line == 9);
+  CHECK(result.findings[0].message == "TestAbs/neg failed: Abs(-1) = -1");
+}
+
 TEST_CASE("a line caused by an earlier error ranks after it, whatever the order in the log") {
   auto options = with(R"toml(
 [[pattern]]
