@@ -79,6 +79,16 @@ std::string random_bytes(size_t size, unsigned seed) {
   return out;
 }
 
+// Most cases bury gcc's "src/a.c:3:5: error: 'x' undeclared" in noise: it must come out whole.
+void check_first_is_a_c_error(const Extraction& extraction) {
+  REQUIRE(!extraction.findings.empty());
+  const Finding& first = extraction.findings.front();
+  CHECK(first.file == "src/a.c");
+  CHECK(first.line == 3);
+  CHECK(first.column == 5);
+  CHECK(first.message == "'x' undeclared");
+}
+
 }  // namespace
 
 TEST_CASE("binary junk, NUL bytes included, gives a bounded result and valid JSON") {
@@ -96,11 +106,7 @@ TEST_CASE("a real error after binary junk is still the first finding") {
   std::replace(log.begin(), log.end(), '\x1b', '.');  // keep escapes from swallowing the newline
   log += "\nsrc/a.c:3:5: error: 'x' undeclared\n";
   Extraction extraction = from_file(log);
-  REQUIRE(!extraction.findings.empty());
-  const Finding& first = extraction.findings.front();
-  CHECK(first.file == "src/a.c");
-  CHECK(first.line == 3);
-  CHECK(first.message == "'x' undeclared");
+  check_first_is_a_c_error(extraction);
   as_json(extraction);
 }
 
@@ -129,12 +135,7 @@ TEST_CASE("ANSI colour codes around an error are stripped from the finding") {
       "undeclared\n"
       "    3 |   \x1b[01;31m\x1b[Kx\x1b[m\x1b[K = 1;\n";
   Extraction extraction = from_file(log);
-  REQUIRE(!extraction.findings.empty());
-  const Finding& first = extraction.findings.front();
-  CHECK(first.file == "src/a.c");
-  CHECK(first.line == 3);
-  CHECK(first.column == 5);
-  CHECK(first.message == "'x' undeclared");
+  check_first_is_a_c_error(extraction);
   for (const auto& f : extraction.findings) CHECK_FALSE(has_byte(f, '\x1b'));
   CHECK(extraction.summary.find('\x1b') == std::string::npos);
 }
@@ -154,11 +155,7 @@ TEST_CASE("CRLF line endings leave no carriage return in file, message or contex
       "    3 |   x = 1;\r\n"
       "Build FAILED.\r\n";
   Extraction extraction = from_file(log);
-  REQUIRE(!extraction.findings.empty());
-  const Finding& first = extraction.findings.front();
-  CHECK(first.file == "src/a.c");
-  CHECK(first.line == 3);
-  CHECK(first.message == "'x' undeclared");
+  check_first_is_a_c_error(extraction);
   for (const auto& f : extraction.findings) CHECK_FALSE(has_byte(f, '\r'));
   CHECK(extraction.summary.find('\r') == std::string::npos);
 }
@@ -238,12 +235,7 @@ TEST_CASE("stdout lines interleaved inside a compiler error do not lose its loca
       "[ 80%] Building C object CMakeFiles/app.dir/c.c.o\n"
       "make[2]: *** [CMakeFiles/app.dir/build.make:76: CMakeFiles/app.dir/a.c.o] Error 1\n";
   Extraction extraction = from_file(log);
-  REQUIRE(!extraction.findings.empty());
-  const Finding& first = extraction.findings.front();
-  CHECK(first.file == "src/a.c");
-  CHECK(first.line == 3);
-  CHECK(first.column == 5);
-  CHECK(first.message == "'x' undeclared");
+  check_first_is_a_c_error(extraction);
 }
 
 TEST_CASE("a stderr error glued to a stdout fragment is still reported, best effort") {
