@@ -51,6 +51,20 @@ kind = "end"
 regex = '^(?P<message>\w+(?:Error|Exception)\b.*)$'
 )toml";
 
+// eslint's stylish layout, and another tool's line that is no part of it.
+constexpr std::string_view k_stylish = R"toml(
+[[pattern]]
+tool = "stylish"
+kind = "header"
+regex = '^(?P<file>\S+\.js)$'
+[[pattern]]
+tool = "stylish"
+regex = '^\s+(?P<line>\d+):(?P<col>\d+)\s+(?P<severity>error|warning)\s+(?P<message>.+)$'
+[[pattern]]
+tool = "deploy"
+regex = '^DEPLOY FAILED: (?P<message>.+)$'
+)toml";
+
 }  // namespace
 
 TEST_CASE("a multi-line finding takes its location from a continuation line") {
@@ -97,15 +111,7 @@ TEST_CASE("a traceback points at its innermost frame in the project, not the lib
 }
 
 TEST_CASE("a header line names the file of the findings under it") {
-  auto options = with(R"toml(
-[[pattern]]
-tool = "stylish"
-kind = "header"
-regex = '^(?P<file>\S+\.js)$'
-[[pattern]]
-tool = "stylish"
-regex = '^\s+(?P<line>\d+):(?P<col>\d+)\s+(?P<severity>error|warning)\s+(?P<message>.+)$'
-)toml");
+  auto options = with(k_stylish);
   auto result =
       extract_text("\nsrc/a.js\n  2:10  warning  quotes\n  3:1  error  no-undef\n", options);
   REQUIRE(result.findings.size() == 2);
@@ -115,18 +121,7 @@ regex = '^\s+(?P<line>\d+):(?P<col>\d+)\s+(?P<severity>error|warning)\s+(?P<mess
 }
 
 TEST_CASE("a header names the file only for its group's lines, up to a blank line") {
-  auto options = with(R"toml(
-[[pattern]]
-tool = "stylish"
-kind = "header"
-regex = '^(?P<file>\S+\.js)$'
-[[pattern]]
-tool = "stylish"
-regex = '^\s+(?P<line>\d+):(?P<col>\d+)\s+(?P<severity>error|warning)\s+(?P<message>.+)$'
-[[pattern]]
-tool = "deploy"
-regex = '^DEPLOY FAILED: (?P<message>.+)$'
-)toml");
+  auto options = with(k_stylish);
   auto result = extract_text(
       "src/a.js\n  3:1  error  no-undef\nDEPLOY FAILED: quota\n\n  7:2  error  stray\n", options);
   REQUIRE(result.findings.size() == 3);
