@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <utility>
 
 #include "extract/project_path.hpp"
 #include "extract/structured_detail.hpp"
@@ -158,13 +159,6 @@ std::string message_near(const std::vector<std::string>& lines, const Located& a
   return at.frame.rest;
 }
 
-std::string suite_name(pugi::xml_node testcase) {
-  for (auto node = testcase.parent(); node; node = node.parent()) {
-    if (std::string_view(node.name()) == "testsuite") return node.attribute("name").as_string();
-  }
-  return "";
-}
-
 std::string tool_of(pugi::xml_node testcase, const std::string& suite) {
   if (suite == "pytest") return "pytest";
   if (testcase.attribute("result")) return "gtest";
@@ -184,8 +178,8 @@ std::string first_text_line(const std::vector<std::string>& lines) {
   return "";
 }
 
-Finding testcase_finding(pugi::xml_node testcase, pugi::xml_node failure) {
-  std::string suite = suite_name(testcase);
+Finding testcase_finding(pugi::xml_node testcase, pugi::xml_node failure,
+                         const std::string& suite) {
   Finding finding;
   finding.tool = tool_of(testcase, suite);
   finding.severity = Severity::error;
@@ -235,11 +229,21 @@ Finding testcase_finding(pugi::xml_node testcase, pugi::xml_node failure) {
   return finding;
 }
 
-// Collects <testcase> elements at any depth without recursion (documents can nest deeply).
+// Collects <testcase> elements at any depth, each with the name of its innermost <testsuite>,
+// without recursion and without walking up from each testcase: documents can nest deeply.
 struct TestcaseWalker : pugi::xml_tree_walker {
-  std::vector<pugi::xml_node> testcases;
+  struct Found {
+    pugi::xml_node testcase;
+    std::string suite;
+  };
+  std::vector<Found> testcases;
+  std::vector<std::pair<int, std::string>> suites;  // the open <testsuite>s: depth, name
+
   bool for_each(pugi::xml_node& node) override {
-    if (std::string_view(node.name()) == "testcase") testcases.push_back(node);
+    while (!suites.empty() && suites.back().first >= depth()) suites.pop_back();
+    std::string_view name = node.name();
+    if (name == "testsuite") suites.emplace_back(depth(), node.attribute("name").as_string());
+    if (name == "testcase") testcases.push_back({node, suites.empty() ? "" : suites.back().second});
     return true;
   }
 };
@@ -262,9 +266,9 @@ std::optional<std::vector<Finding>> parse_junit(std::string_view text) {
   TestcaseWalker walker;
   document.traverse(walker);
   std::vector<Finding> findings;
-  for (auto testcase : walker.testcases) {
+  for (const auto& [testcase, suite] : walker.testcases) {
     if (auto failure = failure_of(testcase))
-      findings.push_back(testcase_finding(testcase, failure));
+      findings.push_back(testcase_finding(testcase, failure, suite));
   }
   return findings;
 }

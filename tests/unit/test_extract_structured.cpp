@@ -424,6 +424,22 @@ TEST_CASE("structured adapters survive wrong types, huge numbers and deep nestin
   CHECK(deep->size() == 1);
 }
 
+TEST_CASE("many testcases deep inside a document: each one's suite without walking up the tree") {
+  // 100,000 levels and 10,000 failed testcases: walking up from each testcase would take 10^9
+  // steps.
+  std::string xml = "<testsuites><testsuite name=\"pytest\">";
+  for (int i = 0; i < 100000; ++i) xml += "<x>";
+  for (int i = 0; i < 10000; ++i) xml += "<testcase name=\"t\"><failure message=\"m\"/></testcase>";
+  for (int i = 0; i < 100000; ++i) xml += "</x>";
+  xml += "</testsuite><testsuite name=\"other\"><testcase name=\"u\"><failure/></testcase>";
+  xml += "</testsuite></testsuites>";
+  auto findings = parse_document(xml);
+  REQUIRE(findings.has_value());
+  REQUIRE(findings->size() == 10001);
+  CHECK(findings->front().tool == "pytest");  // the innermost enclosing suite is pytest's
+  CHECK(findings->back().tool == "junit");    // a sibling suite's testcase is not
+}
+
 TEST_CASE("structured adapters never throw on truncated or corrupted samples") {
   std::mt19937 random(4);  // fixed: the same corruptions every run
   for (const char* name : {"eslint_sarif.log", "pytest_junit.log", "ctest_junit.log",
