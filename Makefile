@@ -52,13 +52,14 @@ bench: deps build bench-deps
 	$(BUILD)/bench/bench_extract_throughput
 
 # The tools bench_hook_latency compares factory with, installed only when missing. An offline
-# machine or an unreachable registry only skips their rows: it never fails the benchmark.
+# machine or an unreachable registry only skips their rows: it never fails the benchmark. npm runs
+# in an empty directory: lefthook's postinstall would install its hooks into this checkout.
 bench-deps:
 	@command -v pre-commit >/dev/null 2>&1 || { echo "installing: pre-commit (apt)"; \
 	  ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	   --no-install-recommends pre-commit >/dev/null) || echo "bench: pre-commit not installed; its row is skipped"; }
 	@command -v lefthook >/dev/null 2>&1 || { echo "installing: lefthook (npm)"; \
-	  (command -v npm >/dev/null 2>&1 && timeout 300 $(SUDO) npm install -g --no-audit --no-fund lefthook >/dev/null 2>&1) \
+	  (command -v npm >/dev/null 2>&1 && cd "$$(mktemp -d)" && timeout 300 $(SUDO) npm install -g --no-audit --no-fund lefthook >/dev/null 2>&1) \
 	  || echo "bench: lefthook not installed (needs npm and its registry); its row is skipped"; }
 
 format:
