@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "extract/extractor.hpp"
 #include "extract/finding_json.hpp"
+#include "proc/interrupt.hpp"
 #include "report/findings_format.hpp"
 #include "report/root_cause.hpp"
 #include "report/style.hpp"
@@ -142,7 +143,10 @@ void add_extract(CLI::App& app, Context& ctx) {
   cmd->add_option("--format", args->format, "text, json, sarif or github");
   cmd->add_flag("--ci", args->ci, "GitHub annotations (same as GITHUB_ACTIONS=true)");
   cmd->add_option("file", args->file, "The log to read (default: stdin)");
-  cmd->callback([&ctx, args] { ctx.exit_code = run_extract(*args); });
+  cmd->callback([&ctx, args] {
+    proc::default_interrupt_handling();  // a filter: Ctrl-C ends it, there is nothing to record
+    ctx.exit_code = run_extract(*args);
+  });
 }
 
 }  // namespace factory::cli

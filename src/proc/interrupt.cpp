@@ -24,6 +24,11 @@ void install_interrupt_handler() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
+void default_interrupt_handling() {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
 bool interrupt_requested() {
   return g_interrupted != 0;
 }
