@@ -4,23 +4,15 @@
 
 #include <stdexcept>
 
+#include "core/error.hpp"
+#include "extract/line_regex.hpp"
+
 namespace factory::extract {
 
 namespace {
 
 constexpr std::array<std::string_view, k_field_count> k_field_names = {
     "file", "line", "col", "severity", "message", "code", "test"};
-
-// Latin-1 so that any byte sequence (invalid UTF-8, binary) is matchable text; never_nl so that
-// nothing matches across lines.
-RE2::Options line_options() {
-  RE2::Options options;
-  options.set_encoding(RE2::Options::EncodingLatin1);
-  options.set_never_nl(true);
-  options.set_log_errors(false);
-  options.set_max_mem(16 << 20);
-  return options;
-}
 
 // Named groups become plain groups: the candidate regex joins every pattern, and names repeat.
 std::string without_names(const std::string& regex) {
@@ -40,6 +32,15 @@ std::string without_names(const std::string& regex) {
   return out;
 }
 
+// Each regex compiled alone, but the table as a whole is past RE2's memory bound: only a
+// project's own [[extract.patterns]] can do that (the built-in table is tested).
+[[noreturn]] void too_large(const std::string& where) {
+  throw core::Error(core::ExitCode::usage,
+                    fmt::format("{}: the extraction patterns do not fit RE2's memory bound", where),
+                    "make [[extract.patterns]] in .factory.toml smaller: large counted repeats "
+                    "such as \\w{1000} cost the most");
+}
+
 bool starts_finding(PatternKind kind) {
   return kind == PatternKind::single || kind == PatternKind::start || kind == PatternKind::header;
 }
@@ -47,7 +48,7 @@ bool starts_finding(PatternKind kind) {
 }  // namespace
 
 CompiledTable::CompiledTable(const std::vector<PatternSpec>& specs) {
-  const auto options = line_options();
+  const auto options = line_regex_options();
   m_idle_set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
   // Structured lines: go test -json events, cargo JSON messages, GCC's JSON array.
   std::string candidates = R"((?m)^\s*\{"|^\[\{)";
@@ -64,7 +65,7 @@ CompiledTable::CompiledTable(const std::vector<PatternSpec>& specs) {
     }
     bool idle = starts_finding(spec.kind) || spec.kind == PatternKind::ignore;
     if (idle) {
-      m_idle_set->Add(spec.regex, nullptr);
+      if (m_idle_set->Add(spec.regex, nullptr) < 0) too_large(spec.origin);
       m_idle.push_back(m_patterns.size());
     }
     if (starts_finding(spec.kind)) candidates += "|(?:" + without_names(spec.regex) + ")";
@@ -74,9 +75,9 @@ CompiledTable::CompiledTable(const std::vector<PatternSpec>& specs) {
     }
     m_patterns.push_back(std::move(pattern));
   }
-  m_idle_set->Compile();
+  if (!m_idle_set->Compile()) too_large("the patterns together");
   m_candidates = std::make_unique<RE2>(candidates, options);
-  if (!m_candidates->ok()) throw std::runtime_error("extraction table: " + m_candidates->error());
+  if (!m_candidates->ok()) too_large("the patterns together");
 }
 
 size_t CompiledTable::next_candidate(std::string_view text, size_t pos) const {

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "extract/embedded.hpp"
 #include "extract/finding.hpp"
+#include "extract/line_regex.hpp"
 
 namespace factory::extract {
 
@@ -61,10 +62,7 @@ void check_regex(const PatternSpec& spec, const toml::table& entry, std::string_
   if (spec.regex.empty()) {
     fail(at, source, key + ".regex", "a pattern needs a regex", "add regex = '^...$' (RE2 syntax)");
   }
-  RE2::Options options;
-  options.set_encoding(RE2::Options::EncodingLatin1);
-  options.set_log_errors(false);
-  RE2 re(spec.regex, options);
+  RE2 re(spec.regex, line_regex_options());
   if (!re.ok()) {
     fail(at, source, key + ".regex", fmt::format("bad regex: {}", re.error()),
          "RE2 syntax: no backreferences or lookaround; name groups (?P<file>...)");

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -67,8 +68,14 @@ bool located(const std::set<std::string>& tests_located, const std::string& test
 }  // namespace
 
 void rank(std::vector<Finding>& findings) {
-  bool specific = std::any_of(findings.begin(), findings.end(),
-                              [](const Finding& f) { return f.tool != "generic"; });
+  // The generic fallback only speaks where no format found anything as bad: a compiler warning
+  // must not hide an "Error: upload failed" no format knows.
+  std::optional<Severity> worst_specific;
+  for (const auto& f : findings) {
+    if (f.tool != "generic" && (!worst_specific || f.severity < *worst_specific)) {
+      worst_specific = f.severity;
+    }
+  }
   std::set<std::pair<std::string, std::string>> failed_unlocated;
   for (const auto& f : findings) {
     if (f.severity == Severity::error && !f.test.empty() && f.line == 0) {
@@ -83,7 +90,7 @@ void rank(std::vector<Finding>& findings) {
   std::set<std::tuple<std::string, int, int, std::string>> seen;
   std::vector<Finding> kept;
   for (auto& f : findings) {
-    if (specific && f.tool == "generic") continue;
+    if (f.tool == "generic" && worst_specific && *worst_specific <= f.severity) continue;
     if (f.line == 0 && !f.test.empty() && located(tests_located, f.test)) continue;
     auto key = std::make_tuple(f.file, f.line, f.column, std::string(headline(f.message)));
     if (!seen.insert(key).second) continue;

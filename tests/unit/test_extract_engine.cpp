@@ -1,6 +1,7 @@
 // The extraction engine against small hand-written pattern tables: what the format data can
 // express (multi-line findings, frames, headers, priorities) and how findings are ranked.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <string>
 
@@ -183,6 +184,22 @@ TEST_CASE("an unknown tool still gets a useful finding from the generic fallback
   CHECK(result.summary.find("connection refused") != std::string::npos);
 }
 
+TEST_CASE("a known tool's warning does not hide an error only the generic fallback sees") {
+  auto result = extract_text(
+      "src/a.c:1:2: warning: unused variable 'x' [-Wunused-variable]\n"
+      "Error: upload to registry failed\n",
+      {});
+  REQUIRE(result.findings.size() == 2);
+  CHECK(result.findings[0].tool == "generic");
+  CHECK(result.findings[0].message.find("upload to registry failed") != std::string::npos);
+  CHECK(result.findings[1].severity == Severity::warning);
+
+  // A known tool's error is enough: then the generic lines are repeats of it or its echoes.
+  auto known = extract_text("src/a.c:1:2: error: 'x' undeclared\nError: build failed\n", {});
+  REQUIRE(known.findings.size() == 1);
+  CHECK(known.findings[0].file == "src/a.c");
+}
+
 TEST_CASE("a log with no error says so and keeps the last ten lines") {
   std::string log;
   for (int i = 1; i <= 30; ++i) log += "line " + std::to_string(i) + "\n";
@@ -243,4 +260,23 @@ TEST_CASE("the JSON form is one document with the documented keys") {
   }
   CHECK(finding["line"] == 4);
   CHECK(parsed["summary"].is_string());
+}
+
+TEST_CASE("patterns that are each fine but too large together are a usage error, not a crash") {
+  std::string regex = "(?P<message>";
+  for (int i = 0; i < 100; ++i) regex += "\\w{1000}";
+  regex += ")";
+  std::string toml;
+  for (const char* tool : {"one", "two"}) {
+    toml += fmt::format("[[pattern]]\ntool = \"{}\"\nregex = '{}'\n", tool, regex);
+  }
+  auto options = with(toml);  // each regex alone compiles
+  try {
+    extract_text("x.c:1:2: error: b\n", options);
+    FAIL("expected an error");
+  } catch (const factory::core::Error& e) {
+    CHECK(e.code() == factory::core::ExitCode::usage);
+    CHECK(std::string(e.what()).find("do not fit RE2's memory bound") != std::string::npos);
+    CHECK(e.hint().find("[[extract.patterns]]") != std::string::npos);
+  }
 }
