@@ -280,15 +280,21 @@ void Assembler::emit(Finding finding) {
                       (finding.message.empty() ? std::string() : ": " + finding.message);
   }
   finding.project_frame = finding.file.empty() || is_project_path(finding.file, m_options.root);
+  int score = relevance(finding);
   if (m_findings.size() < m_options.max_findings) {
     m_findings.push_back(std::move(finding));
+    m_relevance.push_back(score);
     return;
   }
-  // Full: a more relevant finding replaces the least relevant one.
-  auto weakest = std::min_element(
-      m_findings.begin(), m_findings.end(),
-      [](const Finding& a, const Finding& b) { return relevance(a) < relevance(b); });
-  if (relevance(finding) > relevance(*weakest)) *weakest = std::move(finding);
+  // Full: a more relevant finding replaces the least relevant one (the latest among equals).
+  // Findings stay in the order they came, which breaks ties when they rank the same.
+  auto weakest = std::min_element(m_relevance.rbegin(), m_relevance.rend());
+  if (weakest == m_relevance.rend() || score <= *weakest) return;
+  auto at = std::distance(weakest, m_relevance.rend()) - 1;
+  m_findings.erase(m_findings.begin() + at);
+  m_relevance.erase(m_relevance.begin() + at);
+  m_findings.push_back(std::move(finding));
+  m_relevance.push_back(score);
 }
 
 void Assembler::add(std::vector<Finding> findings) {

@@ -56,7 +56,8 @@ class Assembler {
 
   const CompiledTable& m_table;
   const Options& m_options;
-  std::vector<Finding> m_findings;
+  std::vector<Finding> m_findings;  // in the order they were found
+  std::vector<int> m_relevance;     // relevance() of each, computed once
   std::optional<Open> m_open;
   // What the last header line named, for the single findings of its group that follow: the
   // file of eslint's stylish output, the test `go test -v` is running.

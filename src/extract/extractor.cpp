@@ -19,7 +19,7 @@ namespace factory::extract {
 namespace {
 
 constexpr size_t k_chunk = 1 << 20;          // read size
-constexpr size_t k_document_cap = 16 << 20;  // whole-document formats larger than this read as text
+constexpr size_t k_document_cap = 2 << 20;  // whole-document formats larger than this read as text
 constexpr size_t k_last_lines = 10;
 
 // The built-in table is compiled once per process; user patterns need a table of their own.
@@ -34,7 +34,7 @@ std::shared_ptr<const CompiledTable> table_for(const Options& options) {
 // Where input comes from: a descriptor, or text already in memory.
 class Input {
  public:
-  explicit Input(int fd) : m_fd(fd) {}
+  Input(int fd, std::string_view name) : m_fd(fd), m_name(name) {}
   explicit Input(std::string_view text) : m_text(text), m_memory(true) {}
 
   // Appends up to `size` bytes to `out`; 0 at end of input.
@@ -51,12 +51,19 @@ class Input {
     do {
       n = ::read(m_fd, out.data() + old, size);
     } while (n < 0 && errno == EINTR);
-    out.resize(old + (n > 0 ? static_cast<size_t>(n) : 0));
-    return n > 0 ? static_cast<size_t>(n) : 0;
+    if (n < 0) {
+      // A failed read is no end of input: a log cut short would be a silent pass.
+      throw core::Error(core::ExitCode::usage,
+                        fmt::format("cannot read {}: {}", m_name, std::strerror(errno)),
+                        "name a readable log file, or pipe the log in");
+    }
+    out.resize(old + static_cast<size_t>(n));
+    return static_cast<size_t>(n);
   }
 
  private:
   int m_fd = -1;
+  std::string m_name;
   std::string_view m_text;
   bool m_memory = false;
 };
@@ -76,6 +83,22 @@ bool looks_like_document(std::string_view head) {
   // One JSON value per line is a stream (go test -json, cargo): read as lines.
   std::string_view line = head.substr(first, head.find('\n', first) - first);
   return line.back() != '}' && line.back() != ']';
+}
+
+// Appends the last lines of `text` to `last`, keeping at most k_last_lines of k_context_width.
+void keep_last_lines(std::string_view text, std::deque<std::string>& last) {
+  size_t end = text.size();
+  if (end > 0 && text[end - 1] == '\n') --end;
+  std::vector<std::string> tail;
+  while (!text.empty() && tail.size() < k_last_lines) {
+    size_t start = end == 0 ? std::string_view::npos : text.rfind('\n', end - 1);
+    start = start == std::string_view::npos ? 0 : start + 1;
+    tail.push_back(std::string(text.substr(start, std::min(end - start, k_context_width))));
+    if (start == 0) break;
+    end = start - 1;
+  }
+  for (auto it = tail.rbegin(); it != tail.rend(); ++it) last.push_back(std::move(*it));
+  while (last.size() > k_last_lines) last.pop_front();
 }
 
 // Reads input in chunks, cleans them and hands complete lines to the assembler.
@@ -112,7 +135,7 @@ class Reader {
     lines += std::count(text.begin(), text.end(), '\n');
     if (!text.empty() && text.back() != '\n') ++lines;
     m_assembler.feed(text);
-    keep_last_lines(text);
+    keep_last_lines(text, last);
   }
 
   // A line longer than k_max_line keeps its start; the rest is read and dropped.
@@ -143,22 +166,6 @@ class Reader {
     }
   }
 
-  void keep_last_lines(std::string_view text) {
-    size_t end = text.size();
-    if (end > 0 && text[end - 1] == '\n') --end;
-    std::vector<std::string> tail;
-    while (tail.size() < k_last_lines) {
-      size_t start = end == 0 ? std::string_view::npos : text.rfind('\n', end - 1);
-      start = start == std::string_view::npos ? 0 : start + 1;
-      tail.push_back(std::string(text.substr(start, std::min<size_t>(end - start, 300))));
-      if (start == 0) break;
-      end = start - 1;
-    }
-    if (text.empty()) return;
-    for (auto it = tail.rbegin(); it != tail.rend(); ++it) last.push_back(std::move(*it));
-    while (last.size() > k_last_lines) last.pop_front();
-  }
-
   Input& m_input;
   Assembler& m_assembler;
   std::string m_buffer;
@@ -180,6 +187,11 @@ Extraction extract(Input& input, const Options& options) {
         Extraction out = assembler.finish();
         out.bytes = head.size();
         out.lines = std::count(head.begin(), head.end(), '\n');
+        std::deque<std::string> last;
+        std::string tail = head.substr(head.size() - std::min<size_t>(head.size(), 64 << 10));
+        clean_lines(tail);
+        keep_last_lines(tail, last);
+        out.last_lines.assign(last.begin(), last.end());
         return out;
       }
     }
@@ -195,8 +207,8 @@ Extraction extract(Input& input, const Options& options) {
 
 }  // namespace
 
-Extraction extract_fd(int fd, const Options& options) {
-  Input input(fd);
+Extraction extract_fd(int fd, const Options& options, std::string_view name) {
+  Input input(fd, name);
   return extract(input, options);
 }
 
@@ -216,7 +228,7 @@ Extraction extract_file(const std::filesystem::path& log, const Options& options
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
-  return extract_fd(fd, options);
+  return extract_fd(fd, options, log.string());
 }
 
 }  // namespace factory::extract

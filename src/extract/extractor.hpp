@@ -21,10 +21,10 @@ struct Options {
 };
 
 // Reads a log file once, in bounded memory, whatever its size. Throws core::Error when the
-// file cannot be opened.
+// file cannot be opened or read.
 Extraction extract_file(const std::filesystem::path& log, const Options& options);
-// Reads from a file descriptor (stdin) until EOF.
-Extraction extract_fd(int fd, const Options& options);
+// Reads from a file descriptor (stdin) until EOF; `name` is for the error when a read fails.
+Extraction extract_fd(int fd, const Options& options, std::string_view name = "standard input");
 // For tests and short outputs already in memory.
 Extraction extract_text(std::string_view text, const Options& options);
 

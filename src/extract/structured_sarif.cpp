@@ -1,6 +1,9 @@
 // SARIF 2.1.0 (OASIS): runs[].results[] -> findings.
 #include "extract/structured_json.hpp"
 
+#include <string_view>
+#include <unordered_map>
+
 namespace factory::extract::detail {
 
 bool is_sarif(const json& j) {
@@ -41,17 +44,32 @@ std::string path_from_uri(std::string_view uri) {
   return path;
 }
 
-const json* sarif_rule(const json& run, const json& result) {
+// A run's rules by id, built once per run: looking each result's ruleId up by scanning the rules
+// would make a run with many rules and results quadratic.
+using RulesById = std::unordered_map<std::string_view, const json*>;
+
+RulesById rules_by_id(const json& run) {
+  RulesById out;
+  const json* rules = member(member(member(run, "tool"), "driver"), "rules");
+  for (size_t i = 0; element(rules, i) != nullptr; ++i) {
+    const json* id = member(element(rules, i), "id");
+    if (id != nullptr && id->is_string()) {
+      out.emplace(id->get_ref<const std::string&>(), element(rules, i));  // the first one wins
+    }
+  }
+  return out;
+}
+
+const json* sarif_rule(const json& run, const RulesById& rules_by, const json& result) {
   const json* rules = member(member(member(run, "tool"), "driver"), "rules");
   const json* index = member(result, "ruleIndex");
   if (index != nullptr && index->is_number_integer() && index->get<int64_t>() >= 0) {
     if (const json* rule = element(rules, static_cast<size_t>(index->get<int64_t>()))) return rule;
   }
-  std::string id = text_of(member(result, "ruleId"));
-  for (size_t i = 0; !id.empty() && element(rules, i) != nullptr; ++i) {
-    if (text_of(member(element(rules, i), "id")) == id) return element(rules, i);
-  }
-  return nullptr;
+  const json* id = member(result, "ruleId");
+  if (id == nullptr || !id->is_string()) return nullptr;
+  auto found = rules_by.find(id->get_ref<const std::string&>());
+  return found == rules_by.end() ? nullptr : found->second;
 }
 
 Severity sarif_severity(const json& result, const json* rule) {
@@ -82,8 +100,9 @@ std::string sarif_file(const json& run, const json* physical) {
   return path_from_uri(uri);
 }
 
-Finding sarif_finding(const json& run, const json& result, const std::string& tool) {
-  const json* rule = sarif_rule(run, result);
+Finding sarif_finding(const json& run, const RulesById& rules, const json& result,
+                      const std::string& tool) {
+  const json* rule = sarif_rule(run, rules, result);
   Finding finding;
   finding.tool = tool.empty() ? "sarif" : tool;
   finding.severity = sarif_severity(result, rule);
@@ -120,12 +139,13 @@ std::vector<Finding> sarif_findings(const json& log) {
     std::string tool = text_of(member(member(member(run, "tool"), "driver"), "name"));
     const json* results = member(run, "results");
     if (results == nullptr || !results->is_array()) continue;
+    RulesById rules = rules_by_id(run);
     for (const auto& result : *results) {
       if (!result.is_object()) continue;
       // Results of kind pass/notApplicable record checks that found nothing.
       std::string kind = text_of(member(result, "kind"));
       if (kind == "pass" || kind == "notApplicable") continue;
-      findings.push_back(sarif_finding(run, result, tool));
+      findings.push_back(sarif_finding(run, rules, result, tool));
     }
   }
   return findings;
