@@ -208,16 +208,16 @@ Finding Assembler::begin(const CompiledPattern& pattern, const Captures& capture
   }
   finding.line = number(field(captures, Field::line));
   finding.column = number(field(captures, Field::col));
-  finding.message = trim(field(captures, Field::message)).substr(0, k_message_width);
-  if (finding.message.empty()) finding.message = spec.message;
-  // A format that captures no message still says something: the line itself.
-  if (finding.message.empty() && finding.test.empty() && spec.kind == PatternKind::single) {
-    finding.message = trim(line).substr(0, k_message_width);
-  }
   finding.code = trim(field(captures, Field::code));
   finding.test = trim(field(captures, Field::test));
   if (under_header && pattern.group_of[static_cast<size_t>(Field::test)] == 0) {
     finding.test = m_header.test;
+  }
+  finding.message = trim(field(captures, Field::message)).substr(0, k_message_width);
+  if (finding.message.empty()) finding.message = spec.message;
+  // A format that captures no message still says something: the line itself, or "<test> failed".
+  if (finding.message.empty() && finding.test.empty() && spec.kind == PatternKind::single) {
+    finding.message = trim(line).substr(0, k_message_width);
   }
   finding.priority = spec.priority;
   finding.log_line = m_line_no;
