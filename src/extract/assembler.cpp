@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "extract/line_clean.hpp"
 #include "extract/project_path.hpp"
 #include "extract/ranking.hpp"
 #include "extract/structured.hpp"
@@ -21,12 +22,6 @@ constexpr size_t k_remembered = 3;
 
 std::string_view field(const Captures& captures, Field f) {
   return captures[static_cast<size_t>(f)];
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 int number(std::string_view text) {

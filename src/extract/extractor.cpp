@@ -18,7 +18,7 @@ namespace factory::extract {
 
 namespace {
 
-constexpr size_t k_chunk = 1 << 20;          // read size
+constexpr size_t k_chunk = 1 << 20;         // read size
 constexpr size_t k_document_cap = 2 << 20;  // whole-document formats larger than this read as text
 constexpr size_t k_last_lines = 10;
 

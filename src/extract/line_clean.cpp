@@ -55,4 +55,11 @@ void clean_lines(std::string& text) {
   text.resize(out);
 }
 
+std::string_view trim(std::string_view text) {
+  size_t first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  size_t last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
 }  // namespace factory::extract

@@ -17,10 +17,6 @@ constexpr std::array<std::string_view, 20> k_library_markers = {
     "/share/cmake-",   "/usr/src/rustc-",
 };
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 }  // namespace
 
 bool is_project_path(std::string_view file, const std::filesystem::path& root) {
@@ -29,11 +25,11 @@ bool is_project_path(std::string_view file, const std::filesystem::path& root) {
     if (file.find(marker) != std::string_view::npos) return false;
   }
   // Go prints standard-library frames relative to GOROOT in some traces ("runtime/panic.go").
-  if (starts_with(file, "runtime/") || starts_with(file, "testing/")) return false;
+  if (file.starts_with("runtime/") || file.starts_with("testing/")) return false;
   if (root.empty() || file.front() != '/') return true;
   std::string base = root.lexically_normal().string();
   if (!base.empty() && base.back() == '/') base.pop_back();
-  return starts_with(file, base) && (file.size() == base.size() || file[base.size()] == '/');
+  return file.starts_with(base) && (file.size() == base.size() || file[base.size()] == '/');
 }
 
 }  // namespace factory::extract

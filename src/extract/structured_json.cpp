@@ -20,15 +20,15 @@ std::optional<Finding> rustc_finding(const json& message) {
   if (level == "error" || level == "error: internal compiler error") severity = Severity::error;
   if (level == "warning") severity = Severity::warning;
   // The closing summaries repeat what the real messages said.
-  if (!severity || text.empty() || starts_with(text, "aborting due to") ||
-      starts_with(text, "could not compile")) {
+  if (!severity || text.empty() || text.starts_with("aborting due to") ||
+      text.starts_with("could not compile")) {
     return std::nullopt;
   }
   Finding finding;
   finding.severity = *severity;
   finding.message = text;
   finding.code = text_of(member(member(message, "code"), "code"));
-  finding.tool = starts_with(finding.code, "clippy::") ? "clippy" : "rustc";
+  finding.tool = finding.code.starts_with("clippy::") ? "clippy" : "rustc";
   const json* spans = member(message, "spans");
   const json* primary = element(spans, 0);
   for (size_t i = 0; spans != nullptr && spans->is_array() && i < spans->size(); ++i) {
@@ -87,7 +87,7 @@ std::string gcc_note_line(const json& note) {
 }
 
 std::optional<Severity> gcc_severity(std::string_view kind) {
-  if (kind.find("error") != std::string_view::npos || starts_with(kind, "sorry")) {
+  if (kind.find("error") != std::string_view::npos || kind.starts_with("sorry")) {
     return Severity::error;
   }
   if (kind == "warning" || kind == "pedwarn" || kind == "permerror" || kind == "anachronism") {

@@ -55,11 +55,6 @@ inline const json* element(const json* j, size_t index) {
   return j != nullptr && j->is_array() && index < j->size() ? &(*j)[index] : nullptr;
 }
 
-// Whether `text` begins with `prefix`.
-inline bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 // Parses without exceptions: invalid JSON (or invalid UTF-8) gives a discarded value.
 inline json parse(std::string_view text) {
   return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);

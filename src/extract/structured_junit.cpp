@@ -7,6 +7,7 @@
 #include <climits>
 #include <utility>
 
+#include "extract/line_clean.hpp"
 #include "extract/project_path.hpp"
 #include "extract/structured_detail.hpp"
 
@@ -19,13 +20,6 @@ struct Frame {
   int line = 0;
   std::string rest;  // what follows the location on its line
 };
-
-std::string_view trim(std::string_view text) {
-  size_t first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  size_t last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
 
 // Digits at the start of `text` as a line number; 0 when none (or absurdly many).
 int leading_number(std::string_view text, size_t& used) {

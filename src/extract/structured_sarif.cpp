@@ -11,7 +11,7 @@ bool is_sarif(const json& j) {
   if (runs == nullptr || !runs->is_array()) return false;
   std::string version = text_of(member(j, "version"));
   std::string schema = text_of(member(j, "$schema"));
-  return starts_with(version, "2.") || schema.find("sarif") != std::string::npos;
+  return version.starts_with("2.") || schema.find("sarif") != std::string::npos;
 }
 
 namespace {
@@ -25,7 +25,7 @@ int hex_digit(char c) {
 
 // "file:///work/a%20b.c" -> "/work/a b.c"; a relative URI stays as written.
 std::string path_from_uri(std::string_view uri) {
-  if (starts_with(uri, "file://")) {
+  if (uri.starts_with("file://")) {
     uri.remove_prefix(7);
     // file:///C:/src -> C:/src
     if (uri.size() > 2 && uri[0] == '/' && uri[2] == ':') uri.remove_prefix(1);
