@@ -88,15 +88,21 @@ class ConfigReader {
     return static_cast<int>(*value);
   }
 
+  // A positive duration of at most core::k_max_duration: a string with a unit or whole seconds.
   std::chrono::milliseconds duration(const toml::node& node, const std::string& key) const {
     constexpr std::string_view hint =
         "use \"90s\", \"5m\", \"1h\", \"250ms\" or a number of seconds";
     std::optional<std::chrono::milliseconds> parsed;
     if (auto text = node.value_exact<std::string>()) {
+      auto length = core::duration_in_ms(*text);
+      if (length && *length > static_cast<double>(core::k_max_duration.count()))
+        too_long(node, key, fmt::format("\"{}\"", *text));
       parsed = core::parse_duration(*text);
       if (!parsed)
         fail(node.source(), key, fmt::format("bad duration \"{}\"", *text), std::string(hint));
     } else if (auto seconds = node.value_exact<int64_t>()) {
+      if (*seconds > std::chrono::duration_cast<std::chrono::seconds>(core::k_max_duration).count())
+        too_long(node, key, fmt::format("{}", *seconds));
       if (*seconds > 0) parsed = std::chrono::seconds(*seconds);
     } else {
       fail(node.source(), key, fmt::format("expected a duration, got {}", type_name(node)),
@@ -106,6 +112,16 @@ class ConfigReader {
       fail(node.source(), key, "the timeout must be positive", std::string(hint));
     }
     return *parsed;
+  }
+
+  // Fails for a duration over core::k_max_duration; `what` is the value as written.
+  [[noreturn]] void too_long(const toml::node& node, std::string_view key,
+                             std::string_view what) const {
+    auto hours = std::chrono::duration_cast<std::chrono::hours>(core::k_max_duration).count();
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(core::k_max_duration).count();
+    fail(node.source(), key, fmt::format("duration {} is too long", what),
+         fmt::format("the longest a timeout can be is {} hours: \"{}h\" or {} (seconds)", hours,
+                     hours, seconds));
   }
 
   const std::string& source() const { return m_source; }

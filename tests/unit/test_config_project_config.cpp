@@ -116,6 +116,39 @@ TEST_CASE("durations accept units and plain seconds") {
   CHECK(timeout_of("120") == 120s);
 }
 
+TEST_CASE("a duration over 24 hours is an error naming the place, the key and the maximum") {
+  // Once these overflowed: a huge integer became a negative timeout (never killing a hung
+  // agent) and a huge string was called "not positive".
+  std::string e =
+      error_and_hint_of("[agents.debug]\ncommand = \"cat\"\ntimeout = 9223372036854775807\n");
+  CHECK(has(e, ".factory.toml:3:11: duration 9223372036854775807 is too long"));
+  CHECK(has(e, "(key agents.debug.timeout)"));
+  CHECK(has(e, "24 hours"));
+  CHECK(has(e, "\"24h\""));
+
+  e = error_and_hint_of("[stages.lint]\ntimeout = \"999999999999999h\"\n");
+  CHECK(has(e, ".factory.toml:2:11: duration \"999999999999999h\" is too long"));
+  CHECK(has(e, "(key stages.lint.timeout)"));
+  CHECK(has(e, "24 hours"));
+  CHECK_FALSE(has(e, "positive"));
+
+  CHECK(has(error_and_hint_of("[stages.lint]\ntimeout = 86401\n"), "is too long"));
+  CHECK(has(error_and_hint_of("[stages.lint]\ntimeout = \"1441m\"\n"), "is too long"));
+  CHECK(has(error_and_hint_of("[stages.lint]\ntimeout = \"inf\"\n"), "is too long"));
+  CHECK(has(error_and_hint_of("[stages.lint]\ntimeout = \"nan\"\n"), "bad duration"));
+  CHECK(has(error_and_hint_of("[stages.lint]\ntimeout = \"-5s\"\n"), "bad duration"));
+}
+
+TEST_CASE("24 hours is the longest duration accepted") {
+  auto timeout_of = [](const std::string& value) {
+    return parse_project_config("[agents.debug]\ntimeout = " + value + "\n", "f")
+        .debug_agent_timeout;
+  };
+  CHECK(timeout_of("86400") == 24h);
+  CHECK(timeout_of("\"24h\"") == 24h);
+  CHECK(timeout_of("\"1440m\"") == 24h);
+}
+
 TEST_CASE("a syntax error names file, line and column") {
   std::string message = error_of("[project]\nlanguage = \"go\n");
   CHECK(message.find(".factory.toml:2:") == 0);

@@ -20,3 +20,14 @@ TEST_CASE("malformed durations are rejected") {
     CHECK_FALSE(parse_duration(bad).has_value());
   }
 }
+
+TEST_CASE("durations are bounded: past 24 hours, and huge values, are rejected, never overflowed") {
+  CHECK(parse_duration("24h") == std::chrono::hours(24));
+  CHECK(parse_duration("86400") == std::chrono::hours(24));
+  for (const char* too_long : {"86401", "1441m", "999999999999999h", "1e300", "inf", "nan"}) {
+    CAPTURE(too_long);
+    CHECK_FALSE(parse_duration(too_long).has_value());
+  }
+  CHECK(duration_in_ms("999999999999999h") > 1e18);  // the caller can tell "too long" apart
+  CHECK_FALSE(duration_in_ms("nan").has_value());
+}
