@@ -42,6 +42,12 @@ std::optional<store::StageResultRow> latest_of(const pipeline::Repo& repo, const
               fmt::format("run it: factory stage {} {}", task, core::stage_name(stage)));
 }
 
+// For a task with no stage results at all: there is nothing to pick from.
+[[noreturn]] void task_never_ran(const std::string& task) {
+  throw Error(ExitCode::usage, fmt::format("task {} has not run yet", task),
+              fmt::format("run it: factory run {}", task));
+}
+
 }  // namespace
 
 TaskStage task_and_stage(const pipeline::Repo& repo, const std::vector<std::string>& words) {
@@ -78,7 +84,9 @@ store::StageResultRow red_result(const pipeline::Repo& repo, const TaskStage& wh
     }
     return *result;
   }
-  if (auto red = most_recent(repo.store->latest_results(which.task), is_red)) return *red;
+  auto latest = repo.store->latest_results(which.task);
+  if (latest.empty()) task_never_ran(which.task);
+  if (auto red = most_recent(latest, is_red)) return *red;
   throw Error(ExitCode::usage, fmt::format("task {} has no red stage", which.task),
               fmt::format("nothing to explain: every stage that ran passed (factory status {})",
                           which.task));
@@ -96,9 +104,8 @@ store::StageResultRow logged_result(const pipeline::Repo& repo, const TaskStage&
   auto latest = repo.store->latest_results(which.task);
   auto ran = most_recent(latest, [](const auto& r) { return r.outcome != core::Outcome::skipped; });
   if (!ran) ran = most_recent(latest, [](const auto&) { return true; });
-  if (ran) return *ran;
-  throw Error(ExitCode::usage, fmt::format("task {} has not run yet", which.task),
-              fmt::format("run it: factory run {}", which.task));
+  if (!ran) task_never_ran(which.task);
+  return *ran;
 }
 
 std::filesystem::path stage_log(const pipeline::Repo& repo, const store::StageResultRow& result) {

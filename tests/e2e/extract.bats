@@ -231,3 +231,35 @@ command = "exit 3"'
   run --separate-stderr factory log red
   assert_usage_error "log of unit-test is missing"
 }
+
+@test "explain and log: a task that never ran says so and hints factory run" {
+  make_repo python-calc
+  cd "$REPO"
+  factory new fresh --no-tdd
+  run --separate-stderr factory explain fresh
+  assert_usage_error "task fresh has not run yet"
+  [[ "$stderr" == *"factory run fresh"* ]]
+  [[ "$stderr" != *"passed"* ]]
+  run --separate-stderr factory log fresh
+  assert_usage_error "task fresh has not run yet"
+  [[ "$stderr" == *"factory run fresh"* ]]
+}
+
+@test "extract: SIGTERM ends it at once, like any filter, even while it waits for input" {
+  mkfifo "$BATS_TEST_TMPDIR/in"
+  timeout -k 5 60 "$FACTORY_BIN" extract "$BATS_TEST_TMPDIR/in" &
+  local timer=$!
+  # Opening the writer end returns once factory has opened the reader end, inside the command.
+  exec 7>"$BATS_TEST_TMPDIR/in"
+  pkill -TERM -P "$timer" -x factory
+  local status=0
+  wait "$timer" || status=$?
+  exec 7>&-
+  [ "$status" -eq 143 ]  # killed by SIGTERM (timeout passes the child's status on)
+}
+
+@test "extract: stdin that cannot be read is a usage error, not an empty log" {
+  cd "$OUT"
+  run --separate-stderr bash -c '"$FACTORY_BIN" extract < "$1"' _ "$OUT"
+  assert_usage_error "cannot read standard input: Is a directory"
+}

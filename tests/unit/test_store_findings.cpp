@@ -175,3 +175,39 @@ TEST_CASE("a damaged findings column reads as no findings") {
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].findings.empty());
 }
+
+TEST_CASE("a finding with wrong-typed fields reads back with defaults for those fields") {
+  TempDir dir;
+  auto db_path = dir.path() / "state.db";
+  FakeClock clock;
+  {
+    Store store(db_path, clock);
+    store.create_task(sample_task("a"), "alice");
+    auto run = store.begin_run("a", "unit-test..unit-test", "alice");
+    store.record_stage(red_result(run, {finding_at("x.py", 1)}));
+  }
+  {
+    SQLite::Database raw(db_path.string(), SQLite::OPEN_READWRITE);
+    raw.exec(R"(UPDATE stage_results SET findings = '[{"line":"x"},)"
+             R"({"tool":7,"file":"calc.py","line":12,"column":[],"message":{"a":1},)"
+             R"("severity":false,"code":null,"test":1.5,"context":"not a list"},)"
+             R"({"line":-4,"column":99999999999},42,"text"]')");
+  }
+  Store store(db_path, clock);
+  auto rows = store.latest_results("a");
+  REQUIRE(rows.size() == 1);
+  REQUIRE(rows[0].findings.size() == 3);
+  CHECK(rows[0].findings[0].line == 0);
+  const auto& second = rows[0].findings[1];
+  CHECK(second.file == "calc.py");
+  CHECK(second.line == 12);
+  CHECK(second.tool.empty());
+  CHECK(second.column == 0);
+  CHECK(second.message.empty());
+  CHECK(second.severity == extract::Severity::error);
+  CHECK(second.code.empty());
+  CHECK(second.test.empty());
+  CHECK(second.context.empty());
+  CHECK(rows[0].findings[2].line == 0);
+  CHECK(rows[0].findings[2].column == 0);
+}
