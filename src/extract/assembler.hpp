@@ -41,17 +41,27 @@ class Assembler {
     std::string first_line;  // the message when no pattern captured one
   };
 
+  // One line: to the open finding if its group takes it, else read afresh.
   void process(std::string_view line);
+  // Offers the line to the open finding's group; false when the line closed it instead.
   bool process_open(std::string_view line);
+  // A line with no finding open: a header, a single finding, or the start of a multi-line one.
   void process_idle(std::string_view line);
+  // A structured JSON line (go test -json, cargo, GCC); false when it is not one.
   bool process_json(std::string_view line);
+  // A new finding from a single or start pattern's captures, with the lines before it.
   Finding begin(const CompiledPattern& pattern, const Captures& captures, std::string_view line);
+  // Adds a continuation, frame or end line to the open finding.
   void apply(Open& open, const CompiledPattern& pattern, const Captures& captures,
              std::string_view line);
+  // Emits the open finding, located at the frame its format picks.
   void close_open();
+  // Keeps a finding, replacing the least relevant one when max_findings are kept already.
   void emit(Finding finding);
+  // Up to `count` lines before / after the current one, for context.
   std::vector<std::string> lines_before(size_t count) const;
   std::vector<std::string> lines_after(size_t count) const;
+  // Keeps a line for the context of a finding that starts in the next piece of text.
   void remember(std::string_view line);
 
   const CompiledTable& m_table;
