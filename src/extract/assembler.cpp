@@ -148,7 +148,10 @@ void Assembler::process_idle(std::string_view line) {
                   std::string(trim(field(captures, Field::test)))};
       return;
     case PatternKind::single: {
-      Finding finding = begin(*pattern, captures, line);
+      Finding finding = begin(*pattern, captures, line, /*with_context=*/false);
+      if (!worth_keeping(finding)) return;  // its context would be built for nothing
+      finding.context = lines_before(k_before_lines);
+      add_context(finding, line);
       for (auto& after : lines_after(k_after_lines)) add_context(finding, after);
       emit(std::move(finding));
       return;
@@ -187,8 +190,19 @@ bool Assembler::process_json(std::string_view line) {
   return true;
 }
 
+bool Assembler::worth_keeping(const Finding& finding) const {
+  if (m_findings.size() < m_options.max_findings) return true;
+  Finding located;
+  located.severity = finding.severity;
+  located.priority = finding.priority;
+  located.file = finding.file;
+  located.line = finding.line;
+  located.project_frame = finding.file.empty() || is_project_path(finding.file, m_options.root);
+  return relevance(located) > m_weakest;
+}
+
 Finding Assembler::begin(const CompiledPattern& pattern, const Captures& captures,
-                         std::string_view line) {
+                         std::string_view line, bool with_context) {
   const auto& spec = pattern.spec;
   Finding finding;
   finding.tool = spec.tool;
@@ -216,8 +230,10 @@ Finding Assembler::begin(const CompiledPattern& pattern, const Captures& capture
   }
   finding.priority = spec.priority;
   finding.log_line = m_line_no;
-  finding.context = lines_before(k_before_lines);
-  add_context(finding, line);
+  if (with_context) {
+    finding.context = lines_before(k_before_lines);
+    add_context(finding, line);
+  }
   return finding;
 }
 
@@ -279,17 +295,20 @@ void Assembler::emit(Finding finding) {
   if (m_findings.size() < m_options.max_findings) {
     m_findings.push_back(std::move(finding));
     m_relevance.push_back(score);
+    m_weakest = std::min(m_weakest, score);
     return;
   }
   // Full: a more relevant finding replaces the least relevant one (the latest among equals).
-  // Findings stay in the order they came, which breaks ties when they rank the same.
+  // Findings stay in the order they came, which breaks ties when they rank the same. In a dense
+  // log most findings are no better than the weakest kept: they cost one comparison.
+  if (m_relevance.empty() || score <= m_weakest) return;
   auto weakest = std::min_element(m_relevance.rbegin(), m_relevance.rend());
-  if (weakest == m_relevance.rend() || score <= *weakest) return;
   auto at = std::distance(weakest, m_relevance.rend()) - 1;
   m_findings.erase(m_findings.begin() + at);
   m_relevance.erase(m_relevance.begin() + at);
   m_findings.push_back(std::move(finding));
   m_relevance.push_back(score);
+  m_weakest = *std::min_element(m_relevance.begin(), m_relevance.end());
 }
 
 void Assembler::add(std::vector<Finding> findings) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <climits>
 #include <deque>
 #include <optional>
 #include <string>
@@ -49,8 +50,12 @@ class Assembler {
   void process_idle(std::string_view line);
   // A structured JSON line (go test -json, cargo, GCC); false when it is not one.
   bool process_json(std::string_view line);
-  // A new finding from a single or start pattern's captures, with the lines before it.
-  Finding begin(const CompiledPattern& pattern, const Captures& captures, std::string_view line);
+  // A new finding from a single or start pattern's captures, with the lines before it as
+  // context unless `with_context` is false.
+  Finding begin(const CompiledPattern& pattern, const Captures& captures, std::string_view line,
+                bool with_context = true);
+  // Whether emit would keep `finding` (cheap: no context needed to tell).
+  bool worth_keeping(const Finding& finding) const;
   // Adds a continuation, frame or end line to the open finding.
   void apply(Open& open, const CompiledPattern& pattern, const Captures& captures,
              std::string_view line);
@@ -68,6 +73,7 @@ class Assembler {
   const Options& m_options;
   std::vector<Finding> m_findings;  // in the order they were found
   std::vector<int> m_relevance;     // relevance() of each, computed once
+  int m_weakest = INT_MAX;          // the smallest of m_relevance
   std::optional<Open> m_open;
   // What the last header line named, for the single findings of its group that follow: the
   // file of eslint's stylish output, the test `go test -v` is running.
