@@ -42,6 +42,27 @@ StageResultRow red_result(const RunRow& run, std::vector<Finding> findings) {
   return row;
 }
 
+// The latest results of a task whose one red stage result had its findings column overwritten
+// with `findings` (what a damaged or hand-edited database holds).
+std::vector<StageResultRow> results_with_findings_column(const TempDir& dir,
+                                                         const std::string& findings) {
+  auto db_path = dir.path() / "state.db";
+  FakeClock clock;
+  {
+    Store store(db_path, clock);
+    store.create_task(sample_task("a"), "alice");
+    auto run = store.begin_run("a", "unit-test..unit-test", "alice");
+    store.record_stage(red_result(run, {finding_at("x.py", 1)}));
+  }
+  {
+    SQLite::Database raw(db_path.string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement update(raw, "UPDATE stage_results SET findings = ?");
+    update.bind(1, findings);
+    update.exec();
+  }
+  return Store(db_path, clock).latest_results("a");
+}
+
 }  // namespace
 
 TEST_CASE("a red stage's findings are stored with its result and read back in order") {
@@ -158,43 +179,18 @@ TEST_CASE("a state.db written at schema version 1 is migrated and keeps its resu
 
 TEST_CASE("a damaged findings column reads as no findings") {
   TempDir dir;
-  auto db_path = dir.path() / "state.db";
-  FakeClock clock;
-  {
-    Store store(db_path, clock);
-    store.create_task(sample_task("a"), "alice");
-    auto run = store.begin_run("a", "unit-test..unit-test", "alice");
-    store.record_stage(red_result(run, {finding_at("x.py", 1)}));
-  }
-  {
-    SQLite::Database raw(db_path.string(), SQLite::OPEN_READWRITE);
-    raw.exec("UPDATE stage_results SET findings = 'not json ['");
-  }
-  Store store(db_path, clock);
-  auto rows = store.latest_results("a");
+  auto rows = results_with_findings_column(dir, "not json [");
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].findings.empty());
 }
 
 TEST_CASE("a finding with wrong-typed fields reads back with defaults for those fields") {
   TempDir dir;
-  auto db_path = dir.path() / "state.db";
-  FakeClock clock;
-  {
-    Store store(db_path, clock);
-    store.create_task(sample_task("a"), "alice");
-    auto run = store.begin_run("a", "unit-test..unit-test", "alice");
-    store.record_stage(red_result(run, {finding_at("x.py", 1)}));
-  }
-  {
-    SQLite::Database raw(db_path.string(), SQLite::OPEN_READWRITE);
-    raw.exec(R"(UPDATE stage_results SET findings = '[{"line":"x"},)"
-             R"({"tool":7,"file":"calc.py","line":12,"column":[],"message":{"a":1},)"
-             R"("severity":false,"code":null,"test":1.5,"context":"not a list"},)"
-             R"({"line":-4,"column":99999999999},42,"text"]')");
-  }
-  Store store(db_path, clock);
-  auto rows = store.latest_results("a");
+  auto rows = results_with_findings_column(
+      dir, R"([{"line":"x"},)"
+           R"({"tool":7,"file":"calc.py","line":12,"column":[],"message":{"a":1},)"
+           R"("severity":false,"code":null,"test":1.5,"context":"not a list"},)"
+           R"({"line":-4,"column":99999999999},42,"text"])");
   REQUIRE(rows.size() == 1);
   REQUIRE(rows[0].findings.size() == 3);
   CHECK(rows[0].findings[0].line == 0);
