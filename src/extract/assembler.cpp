@@ -55,6 +55,15 @@ bool json_start(std::string_view line) {
   return line.substr(0, 2) == "{\"" || line.substr(0, 2) == "[{";
 }
 
+constexpr size_t k_notes_per_test = 5;
+constexpr size_t k_noted_tests = 256;
+
+// A note naming a test is what the test printed while it ran (go test -v): it becomes part of
+// the findings only if that test then fails without saying where.
+bool is_test_note(const Finding& finding) {
+  return finding.severity == Severity::note && !finding.test.empty();
+}
+
 // Whether a line that starts in [from, until) is empty; `from` is the start of a line.
 bool has_empty_line(std::string_view text, size_t from, size_t until) {
   if (from < until && text[from] == '\n') return true;
@@ -75,7 +84,7 @@ void Assembler::feed(std::string_view lines) {
       size_t candidate = m_table.next_candidate(lines, pos);
       size_t until = candidate == std::string_view::npos ? lines.size() : candidate;
       m_line_no += std::count(lines.begin() + pos, lines.begin() + until, '\n');
-      if (!m_header.group.empty() && has_empty_line(lines, pos, until)) m_header = {};
+      if (!m_header.file.empty() && has_empty_line(lines, pos, until)) m_header.file.clear();
       if (candidate == std::string_view::npos) break;
       pos = candidate;
     }
@@ -109,6 +118,8 @@ void Assembler::remember(std::string_view line) {
 }
 
 void Assembler::process(std::string_view line) {
+  // A JSON event first: its text may continue the open finding (a panic inside go test -json).
+  if (json_start(line) && process_json(line)) return;
   if (m_open && process_open(line)) return;
   process_idle(line);
 }
@@ -136,9 +147,9 @@ bool Assembler::process_open(std::string_view line) {
 }
 
 void Assembler::process_idle(std::string_view line) {
-  if (json_start(line) && process_json(line)) return;
-  // A header names the file or test up to the end of its block (skipped lines are checked in feed).
-  if (trim(line).empty()) m_header = {};
+  // A header's file lasts to the empty line ending its block (feed checks skipped lines); its
+  // test lasts to the next header: a test may print empty lines.
+  if (line.empty()) m_header.file.clear();
   Captures captures;
   const auto* pattern = m_table.match_idle(line, captures);
   if (!pattern) return;
@@ -146,6 +157,7 @@ void Assembler::process_idle(std::string_view line) {
     case PatternKind::header:
       m_header = {pattern->spec.group, std::string(trim(field(captures, Field::file))),
                   std::string(trim(field(captures, Field::test)))};
+      m_notes.erase(m_header.test);  // the test starts (again, in another package): no notes yet
       return;
     case PatternKind::single: {
       Finding finding = begin(*pattern, captures, line, /*with_context=*/false);
@@ -191,7 +203,7 @@ bool Assembler::process_json(std::string_view line) {
 }
 
 bool Assembler::worth_keeping(const Finding& finding) const {
-  if (m_findings.size() < m_options.max_findings) return true;
+  if (is_test_note(finding) || m_findings.size() < m_options.max_findings) return true;
   Finding located;
   located.severity = finding.severity;
   located.priority = finding.priority;
@@ -281,11 +293,21 @@ void Assembler::close_open() {
       open.finding.column = chosen->column;
     }
   }
-  if (open.finding.message.empty()) open.finding.message = open.first_line;
+  // A test's finding without a message says "<test> failed" (emit), not its first line again.
+  if (open.finding.message.empty() && open.finding.test.empty()) {
+    open.finding.message = open.first_line;
+  }
   emit(std::move(open.finding));
 }
 
 void Assembler::emit(Finding finding) {
+  if (is_test_note(finding)) {
+    hold_note(std::move(finding));
+    return;
+  }
+  if (finding.severity == Severity::error && finding.line == 0 && !finding.test.empty()) {
+    release_notes(finding);
+  }
   if (!finding.test.empty() && finding.message.rfind(finding.test, 0) != 0) {
     finding.message = finding.test + " failed" +
                       (finding.message.empty() ? std::string() : ": " + finding.message);
@@ -309,6 +331,35 @@ void Assembler::emit(Finding finding) {
   m_findings.push_back(std::move(finding));
   m_relevance.push_back(score);
   m_weakest = *std::min_element(m_relevance.begin(), m_relevance.end());
+}
+
+void Assembler::hold_note(Finding note) {
+  auto [it, added] = m_notes.try_emplace(note.test);
+  if (added) {
+    it->second.first = m_note_sequence++;
+    if (m_notes.size() > k_noted_tests) {  // forget the test noted longest ago
+      auto oldest = std::min_element(m_notes.begin(), m_notes.end(), [](auto& a, auto& b) {
+        return a.second.first < b.second.first;
+      });
+      m_notes.erase(oldest);
+    }
+  }
+  auto found = m_notes.find(note.test);
+  if (found != m_notes.end() && found->second.second.size() < k_notes_per_test) {
+    found->second.second.push_back(std::move(note));
+  }
+}
+
+void Assembler::release_notes(const Finding& failure) {
+  auto found = m_notes.find(failure.test);
+  if (found == m_notes.end()) return;
+  auto notes = std::move(found->second.second);
+  m_notes.erase(found);
+  for (auto& note : notes) {
+    if (note.tool != failure.tool) continue;
+    note.severity = failure.severity;  // what the test printed is why it failed
+    emit(std::move(note));
+  }
 }
 
 void Assembler::add(std::vector<Finding> findings) {

@@ -46,17 +46,6 @@ int relevance(const Finding& finding) {
 
 namespace {
 
-// A note that names a test is what the test printed while it ran (go test -v). It locates the
-// test's failure when a finding of its tool says that test failed without saying where; the
-// notes of tests that passed are dropped. Returns whether `finding` should be kept.
-bool settle_test_note(Finding& finding,
-                      const std::set<std::pair<std::string, std::string>>& failed_unlocated) {
-  if (finding.severity != Severity::note || finding.test.empty()) return true;
-  if (!failed_unlocated.contains({finding.tool, finding.test})) return false;
-  finding.severity = Severity::error;
-  return true;
-}
-
 // Whether `test` has a located finding, itself or one of its subtests ("TestAbs/negative").
 bool located(const std::set<std::string>& tests_located, const std::string& test) {
   if (tests_located.contains(test)) return true;
@@ -72,17 +61,12 @@ void rank(std::vector<Finding>& findings) {
   // must not hide an "Error: upload failed" no format knows.
   std::optional<Severity> worst_specific;
   for (const auto& f : findings) {
-    if (f.tool != "generic" && (!worst_specific || f.severity < *worst_specific)) {
+    // Lines caused by others (make: ***, FAIL pkg: negative priority) do not count.
+    if (f.tool != "generic" && f.priority >= 0 &&
+        (!worst_specific || f.severity < *worst_specific)) {
       worst_specific = f.severity;
     }
   }
-  std::set<std::pair<std::string, std::string>> failed_unlocated;
-  for (const auto& f : findings) {
-    if (f.severity == Severity::error && !f.test.empty() && f.line == 0) {
-      failed_unlocated.insert({f.tool, f.test});
-    }
-  }
-  std::erase_if(findings, [&](Finding& f) { return !settle_test_note(f, failed_unlocated); });
   std::set<std::string> tests_located;
   for (const auto& f : findings) {
     if (!f.test.empty() && f.line > 0) tests_located.insert(f.test);

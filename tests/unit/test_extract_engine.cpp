@@ -66,6 +66,23 @@ tool = "deploy"
 regex = '^DEPLOY FAILED: (?P<message>.+)$'
 )toml";
 
+// go test -v's layout: "=== RUN" names the running test, its t.Error/t.Log lines are notes, and
+// "--- FAIL:" says which test failed without saying where.
+constexpr std::string_view k_go_test_v = R"toml(
+[[pattern]]
+tool = "gotest"
+kind = "header"
+regex = '^=== RUN\s+(?P<test>\S+)$'
+[[pattern]]
+tool = "gotest"
+regex = '^\s+(?P<file>\S+\.go):(?P<line>\d+): (?P<message>.*)$'
+severity = "note"
+[[pattern]]
+tool = "gotest"
+group = "fail"
+regex = '^\s*--- FAIL: (?P<test>\S+) .*$'
+)toml";
+
 }  // namespace
 
 TEST_CASE("a multi-line finding takes its location from a continuation line") {
@@ -134,20 +151,7 @@ TEST_CASE("a header names the file only for its group's lines, up to a blank lin
 }
 
 TEST_CASE("a test's note locates its failure; notes of passing tests are dropped") {
-  auto options = with(R"toml(
-[[pattern]]
-tool = "gotest"
-kind = "header"
-regex = '^=== RUN\s+(?P<test>\S+)$'
-[[pattern]]
-tool = "gotest"
-regex = '^\s+(?P<file>\S+\.go):(?P<line>\d+): (?P<message>.*)$'
-severity = "note"
-[[pattern]]
-tool = "gotest"
-group = "fail"
-regex = '^\s*--- FAIL: (?P<test>\S+) .*$'
-)toml");
+  auto options = with(k_go_test_v);
   auto result = extract_text(
       "=== RUN   TestOk\n    a_test.go:3: just logging\n--- PASS: TestOk (0.00s)\n"
       "=== RUN   TestAbs\n=== RUN   TestAbs/neg\n    a_test.go:9: Abs(-1) = -1\n"
@@ -157,6 +161,40 @@ regex = '^\s*--- FAIL: (?P<test>\S+) .*$'
   CHECK(result.findings[0].severity == Severity::error);
   CHECK(result.findings[0].line == 9);
   CHECK(result.findings[0].message == "TestAbs/neg failed: Abs(-1) = -1");
+}
+
+TEST_CASE("a test's notes belong to its latest run: the same name passing in another package") {
+  auto result = extract_text(
+      "=== RUN   TestParse\n    a_test.go:6: parsed 3 items\n--- PASS: TestParse (0.00s)\n"
+      "ok  \texample.com/a\t0.01s\n"
+      "=== RUN   TestParse\n    b_test.go:9: want 4 items\n--- FAIL: TestParse (0.00s)\n",
+      with(k_go_test_v));
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].file == "b_test.go");
+  CHECK(result.findings[0].line == 9);
+}
+
+TEST_CASE("a test that prints an empty line is still the test its notes belong to") {
+  auto result = extract_text(
+      "=== RUN   TestFails\n\n    f_test.go:7: bad\n--- FAIL: TestFails (0.00s)\n"
+      "=== RUN   TestOk\n\n    f_test.go:11: fine\n--- PASS: TestOk (0.00s)\n",
+      with(k_go_test_v));
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].line == 7);
+  CHECK(result.findings[0].message == "TestFails failed: bad");
+}
+
+TEST_CASE("notes of passing tests do not take the places of the findings kept") {
+  std::string log;
+  for (int i = 0; i < 250; ++i) {
+    log += fmt::format(
+        "=== RUN   TestOk{0}\n    ok_test.go:{0}: fine\n--- PASS: TestOk{0} (0.00s)\n", i + 1);
+  }
+  log += "=== RUN   TestLast\n    last_test.go:5: broken\n--- FAIL: TestLast (0.00s)\n";
+  auto result = extract_text(log, with(k_go_test_v));
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].file == "last_test.go");
+  CHECK(result.findings[0].line == 5);
 }
 
 TEST_CASE("a line caused by an earlier error ranks after it, whatever the order in the log") {
@@ -198,6 +236,13 @@ TEST_CASE("a known tool's warning does not hide an error only the generic fallba
   auto known = extract_text("src/a.c:1:2: error: 'x' undeclared\nError: build failed\n", {});
   REQUIRE(known.findings.size() == 1);
   CHECK(known.findings[0].file == "src/a.c");
+}
+
+TEST_CASE("a line caused by the error does not hide the error only the fallback knows") {
+  auto result =
+      extract_text("Error: upload failed: 403\nmake: *** [Makefile:3: deploy] Error 1\n", {});
+  REQUIRE(!result.findings.empty());
+  CHECK(result.findings[0].message.find("upload failed: 403") != std::string::npos);
 }
 
 TEST_CASE("a log with no error says so and keeps the last ten lines") {
