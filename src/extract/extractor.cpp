@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -48,9 +49,12 @@ class Input {
     size_t old = out.size();
     out.resize(old + size);
     ssize_t n;
-    do {
-      n = ::read(m_fd, out.data() + old, size);
-    } while (n < 0 && errno == EINTR);
+    while ((n = ::read(m_fd, out.data() + old, size)) < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) break;
+      pollfd ready{m_fd, POLLIN, 0};  // a non-blocking stdin: wait for the writer
+      ::poll(&ready, 1, -1);
+    }
     if (n < 0) {
       // A failed read is no end of input: a log cut short would be a silent pass.
       throw core::Error(core::ExitCode::usage,
@@ -80,8 +84,11 @@ bool looks_like_document(std::string_view head) {
   size_t next = head.find_first_not_of(" \t\r\n", first + 1);
   if (next == std::string_view::npos) return false;
   if (c == '[' ? head[next] != '{' : head[next] != '"') return false;
-  // One JSON value per line is a stream (go test -json, cargo): read as lines.
-  std::string_view line = head.substr(first, head.find('\n', first) - first);
+  // One JSON value per line is a stream (go test -json, cargo): read as lines. A first line the
+  // head cut off is a long minified document, whatever byte the cut fell on.
+  size_t newline = head.find('\n', first);
+  if (newline == std::string_view::npos) return true;
+  std::string_view line = head.substr(first, newline - first);
   return line.back() != '}' && line.back() != ']';
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Shared by the tests of the structured-output adapters (test_extract_structured*.cpp): the
-// recorded samples in tests/corpus/structured/ and ways to feed them in.
+// Shared by the extractor's tests: the recorded samples in tests/corpus/structured/ and ways to
+// feed them in (test_extract_structured*.cpp), and logs written to a temp file and read back the
+// way a stage's log is (test_extract_robustness.cpp, test_extract_extractor.cpp).
 
 #include <doctest/doctest.h>
 
@@ -12,6 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include <stdlib.h>
+
+#include "extract/extractor.hpp"
 #include "extract/structured.hpp"
 
 namespace factory::extract::testing {
@@ -81,6 +85,38 @@ inline const Finding* find(const std::vector<Finding>& findings, std::string_vie
 inline bool context_has(const Finding& f, std::string_view needle) {
   return std::any_of(f.context.begin(), f.context.end(),
                      [&](const auto& line) { return line.find(needle) != std::string::npos; });
+}
+
+// A fresh directory under $TMPDIR, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "factory-extract-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    m_path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  const std::filesystem::path& path() const { return m_path; }
+
+ private:
+  std::filesystem::path m_path;
+};
+
+// Writes `text` as a stage's log file in `dir`.
+inline std::filesystem::path write_log(const TempDir& dir, const std::string& text) {
+  std::filesystem::path log = dir.path() / "stage.log";
+  std::ofstream(log, std::ios::binary) << text;
+  return log;
+}
+
+// Reads the log the way a stage's log is read: from the file, in chunks.
+inline Extraction from_file(const std::string& text) {
+  TempDir dir;
+  return extract_file(write_log(dir, text), Options{});
 }
 
 }  // namespace factory::extract::testing
