@@ -172,7 +172,8 @@ std::chrono::milliseconds ContractReader::duration(const Field& field) const {
   auto parsed = core::parse_duration(text);
   if (!parsed || parsed->count() <= 0) {
     fail(field, fmt::format("expected a positive duration, got {}", described(field.value)),
-         "durations look like \"90s\", \"5m\", \"1h\", \"250ms\" or a number of seconds");
+         "durations look like \"90s\", \"5m\", \"1h\", \"250ms\" or a number of seconds, "
+         "at most \"24h\"");
   }
   return *parsed;
 }

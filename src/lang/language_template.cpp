@@ -16,7 +16,8 @@ namespace factory::lang {
 
 namespace {
 
-constexpr std::string_view k_duration_hint = "durations look like \"90s\", \"5m\", \"1h\" or 300";
+constexpr std::string_view k_duration_hint =
+    "durations look like \"90s\", \"5m\", \"1h\" or 300, at most \"24h\"";
 
 // Reads one template; every error names the file, the 1-based line:column and the key path.
 class TemplateReader {

@@ -13,6 +13,11 @@ extern "C" void on_interrupt(int /*signal*/) {
   g_interrupted = 1;
 }
 
+// What SIGINT and SIGTERM did before the handler (zero: SIG_DFL); ignored in a script's
+// background job.
+struct sigaction g_before_int {};
+struct sigaction g_before_term {};
+
 }  // namespace
 
 void install_interrupt_handler() {
@@ -20,13 +25,13 @@ void install_interrupt_handler() {
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0;  // no SA_RESTART: a blocking poll() must wake up and notice the flag
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, &g_before_int);
+  sigaction(SIGTERM, &action, &g_before_term);
 }
 
 void default_interrupt_handling() {
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  sigaction(SIGINT, &g_before_int, nullptr);
+  sigaction(SIGTERM, &g_before_term, nullptr);
 }
 
 bool interrupt_requested() {

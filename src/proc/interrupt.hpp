@@ -6,8 +6,9 @@ namespace factory::proc {
 // and the run recorded as interrupted.
 void install_interrupt_handler();
 
-// Gives SIGINT/SIGTERM back their default action (end the process), for commands that run no
-// stage and have nothing to record: a filter like `factory extract` must stop on Ctrl-C at once.
+// Gives SIGINT/SIGTERM back what they did before install_interrupt_handler (normally: end the
+// process; ignored in a script's background job), for commands that run no stage and have
+// nothing to record: a filter like `factory extract` must stop on Ctrl-C at once.
 void default_interrupt_handling();
 
 // Whether Ctrl-C (SIGINT) or SIGTERM arrived since the handler was installed.

@@ -263,3 +263,16 @@ command = "exit 3"'
   run --separate-stderr bash -c '"$FACTORY_BIN" extract < "$1"' _ "$OUT"
   assert_usage_error "cannot read standard input: Is a directory"
 }
+
+@test "extract: a SIGINT ignored by its parent (a script's background job) stays ignored" {
+  mkfifo "$BATS_TEST_TMPDIR/in"
+  (trap '' INT; exec "$FACTORY_BIN" extract "$BATS_TEST_TMPDIR/in") >/dev/null &
+  local pid=$!
+  exec 7>"$BATS_TEST_TMPDIR/in"  # returns once factory has opened the fifo
+  kill -INT "$pid"
+  echo "all good" >&7
+  exec 7>&-
+  local status=0
+  wait "$pid" || status=$?
+  [ "$status" -eq 0 ]  # it read the log to the end; Ctrl-C was not its to take
+}
