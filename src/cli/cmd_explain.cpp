@@ -62,7 +62,9 @@ std::string uncommitted(pipeline::Repo& repo, const fs::path& ws) {
   auto changes = repo.vcs->changes(ws);
   if (changes.empty()) return "";
   std::string out;
+  // Past the section's size the rest would only be cut off by `capped`.
   for (const auto& c : changes) {
+    if (out.size() > k_section_bytes) return out;
     out += c.added_lines < 0
                ? fmt::format("{} {} (binary)\n", c.kind, c.path)
                : fmt::format("{} {}  +{} -{}\n", c.kind, c.path, c.added_lines, c.removed_lines);
@@ -70,7 +72,10 @@ std::string uncommitted(pipeline::Repo& repo, const fs::path& ws) {
   for (const auto& file : repo.vcs->added_lines_since(ws, repo.vcs->head_commit(ws))) {
     if (file.lines.empty()) continue;
     out += fmt::format("\n+++ {} (added lines, with their line numbers)\n", file.path);
-    for (const auto& [number, text] : file.lines) out += fmt::format("{:>5} + {}\n", number, text);
+    for (const auto& [number, text] : file.lines) {
+      if (out.size() > k_section_bytes) return out;
+      out += fmt::format("{:>5} + {}\n", number, text);
+    }
   }
   return out;
 }
