@@ -55,8 +55,10 @@ bool json_start(std::string_view line) {
   return line.substr(0, 2) == "{\"" || line.substr(0, 2) == "[{";
 }
 
-constexpr size_t k_notes_per_test = 5;
-constexpr size_t k_noted_tests = 256;
+// A test's last notes (t.Fatal's line is its last), for the tests not yet reported passed: a
+// parent's subtests only report after all of them ran.
+constexpr size_t k_notes_per_test = 3;
+constexpr size_t k_noted_tests = 1024;
 
 // A note naming a test is what the test printed while it ran (go test -v): it becomes part of
 // the findings only if that test then fails without saying where.
@@ -157,7 +159,9 @@ void Assembler::process_idle(std::string_view line) {
     case PatternKind::header:
       m_header = {pattern->spec.group, std::string(trim(field(captures, Field::file))),
                   std::string(trim(field(captures, Field::test)))};
-      m_notes.erase(m_header.test);  // the test starts (again, in another package): no notes yet
+      return;
+    case PatternKind::passed:
+      m_notes.erase(std::string(trim(field(captures, Field::test))));
       return;
     case PatternKind::single: {
       Finding finding = begin(*pattern, captures, line, /*with_context=*/false);
@@ -345,9 +349,10 @@ void Assembler::hold_note(Finding note) {
     }
   }
   auto found = m_notes.find(note.test);
-  if (found != m_notes.end() && found->second.second.size() < k_notes_per_test) {
-    found->second.second.push_back(std::move(note));
-  }
+  if (found == m_notes.end()) return;
+  auto& notes = found->second.second;
+  if (notes.size() == k_notes_per_test) notes.erase(notes.begin());
+  notes.push_back(std::move(note));
 }
 
 void Assembler::release_notes(const Finding& failure) {
@@ -355,10 +360,12 @@ void Assembler::release_notes(const Finding& failure) {
   if (found == m_notes.end()) return;
   auto notes = std::move(found->second.second);
   m_notes.erase(found);
-  for (auto& note : notes) {
-    if (note.tool != failure.tool) continue;
-    note.severity = failure.severity;  // what the test printed is why it failed
-    emit(std::move(note));
+  // What the test printed is why it failed; its last line (a t.Fatal's) leads among them.
+  for (size_t i = 0; i < notes.size(); ++i) {
+    if (notes[i].tool != failure.tool) continue;
+    notes[i].severity = failure.severity;
+    if (i + 1 == notes.size()) notes[i].priority += 1;
+    emit(std::move(notes[i]));
   }
 }
 

@@ -42,7 +42,8 @@ std::string without_names(const std::string& regex) {
 }
 
 bool starts_finding(PatternKind kind) {
-  return kind == PatternKind::single || kind == PatternKind::start || kind == PatternKind::header;
+  return kind == PatternKind::single || kind == PatternKind::start || kind == PatternKind::header ||
+         kind == PatternKind::passed;
 }
 
 }  // namespace
@@ -69,8 +70,8 @@ CompiledTable::CompiledTable(const std::vector<PatternSpec>& specs) {
       m_idle.push_back(m_patterns.size());
     }
     if (starts_finding(spec.kind)) candidates += "|(?:" + without_names(spec.regex) + ")";
-    if (spec.kind != PatternKind::single && spec.kind != PatternKind::ignore &&
-        spec.kind != PatternKind::header) {
+    if (spec.kind == PatternKind::start || spec.kind == PatternKind::cont ||
+        spec.kind == PatternKind::frame || spec.kind == PatternKind::end) {
       m_by_group[spec.group].push_back(m_patterns.size());
     }
     m_patterns.push_back(std::move(pattern));

@@ -15,7 +15,7 @@ namespace factory::extract {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, PatternKind>, 7> k_kinds = {{
+constexpr std::array<std::pair<std::string_view, PatternKind>, 8> k_kinds = {{
     {"single", PatternKind::single},
     {"start", PatternKind::start},
     {"continue", PatternKind::cont},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<std::string_view, PatternKind>, 7> k_kinds = {{
     {"end", PatternKind::end},
     {"ignore", PatternKind::ignore},
     {"header", PatternKind::header},
+    {"passed", PatternKind::passed},
 }};
 constexpr std::array<std::string_view, 9> k_keys = {
     "tool", "group", "kind", "regex", "severity", "message", "priority", "frames", "comment"};
@@ -53,7 +54,7 @@ PatternKind kind_value(const toml::table& entry, std::string_view source, const 
     if (name == kind) return value;
   }
   fail(entry.get("kind")->source(), source, key + ".kind", fmt::format("unknown kind '{}'", kind),
-       "use single, start, continue, frame, end, ignore or header");
+       "use single, start, continue, frame, end, ignore, header or passed");
 }
 
 void check_regex(const PatternSpec& spec, const toml::table& entry, std::string_view source,

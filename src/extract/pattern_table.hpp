@@ -17,6 +17,7 @@ enum class PatternKind {
   end,     // closes the open finding of its group (%Z), adding what it captures
   ignore,  // a line that is never a finding (%-G): "In file included from ..."
   header,  // names the file for the findings that follow it (%P): eslint's stylish output
+  passed,  // a test passed ("--- PASS: TestX"): the notes held for it are no findings
 };
 
 // Which frame of a multi-line finding gives its location.

@@ -202,3 +202,13 @@ TEST_CASE(
     }
   }
 }
+
+TEST_CASE("go test -v table test: the failing case's findings only, its t.Fatalf line first") {
+  auto result = extract_file(k_corpus / "go-test/verbose_table.log", {});
+  REQUIRE(!result.findings.empty());
+  CHECK(result.findings[0].line == 17);
+  for (const auto& f : result.findings) {
+    CAPTURE(describe(f));
+    CHECK((f.test.empty() || f.test == "TestSquare/n=3"));  // n=1, 2 and 4 passed
+  }
+}

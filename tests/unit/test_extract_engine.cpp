@@ -66,13 +66,13 @@ tool = "deploy"
 regex = '^DEPLOY FAILED: (?P<message>.+)$'
 )toml";
 
-// go test -v's layout: "=== RUN" names the running test, its t.Error/t.Log lines are notes, and
-// "--- FAIL:" says which test failed without saying where.
+// go test -v's layout: "=== RUN" names the running test, its t.Error/t.Log lines are notes,
+// "--- FAIL:" says which test failed without saying where and "--- PASS:" which one passed.
 constexpr std::string_view k_go_test_v = R"toml(
 [[pattern]]
 tool = "gotest"
 kind = "header"
-regex = '^=== RUN\s+(?P<test>\S+)$'
+regex = '^=== (?:RUN|CONT)\s+(?P<test>\S+)$'
 [[pattern]]
 tool = "gotest"
 regex = '^\s+(?P<file>\S+\.go):(?P<line>\d+): (?P<message>.*)$'
@@ -81,6 +81,10 @@ severity = "note"
 tool = "gotest"
 group = "fail"
 regex = '^\s*--- FAIL: (?P<test>\S+) .*$'
+[[pattern]]
+tool = "gotest"
+kind = "passed"
+regex = '^\s*--- PASS: (?P<test>\S+) .*$'
 )toml";
 
 }  // namespace
@@ -172,6 +176,19 @@ TEST_CASE("a test's notes belong to its latest run: the same name passing in ano
   REQUIRE(result.findings.size() == 1);
   CHECK(result.findings[0].file == "b_test.go");
   CHECK(result.findings[0].line == 9);
+}
+
+TEST_CASE("a failed test's last note leads, whatever other output came between its notes") {
+  auto result = extract_text(
+      "=== RUN   TestMany\n    m_test.go:3: step 1 ok\n    m_test.go:4: step 2 ok\n"
+      "=== RUN   TestMany/sub\n    m_test.go:5: sub ok\n=== CONT  TestMany\n"
+      "    m_test.go:6: step 3 ok\n    m_test.go:7: step 4 ok\n    m_test.go:9: the real failure\n"
+      "--- FAIL: TestMany (0.00s)\n    --- PASS: TestMany/sub (0.00s)\n",
+      with(k_go_test_v));
+  REQUIRE(!result.findings.empty());
+  CHECK(result.findings[0].line == 9);  // t.Fatal's line is a test's last
+  CHECK(result.findings[0].message == "TestMany failed: the real failure");
+  for (const auto& f : result.findings) CHECK(f.test != "TestMany/sub");  // it passed
 }
 
 TEST_CASE("a test that prints an empty line is still the test its notes belong to") {
