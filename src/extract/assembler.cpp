@@ -55,17 +55,6 @@ bool json_start(std::string_view line) {
   return line.substr(0, 2) == "{\"" || line.substr(0, 2) == "[{";
 }
 
-// A test's last notes (t.Fatal's line is its last), for the tests not yet reported passed: a
-// parent's subtests only report after all of them ran.
-constexpr size_t k_notes_per_test = 3;
-constexpr size_t k_noted_tests = 1024;
-
-// A note naming a test is what the test printed while it ran (go test -v): it becomes part of
-// the findings only if that test then fails without saying where.
-bool is_test_note(const Finding& finding) {
-  return finding.severity == Severity::note && !finding.test.empty();
-}
-
 // Whether a line that starts in [from, until) is empty; `from` is the start of a line.
 bool has_empty_line(std::string_view text, size_t from, size_t until) {
   if (from < until && text[from] == '\n') return true;
@@ -161,7 +150,7 @@ void Assembler::process_idle(std::string_view line) {
                   std::string(trim(field(captures, Field::test)))};
       return;
     case PatternKind::passed:
-      m_notes.erase(std::string(trim(field(captures, Field::test))));
+      m_notes.forget(std::string(trim(field(captures, Field::test))));
       return;
     case PatternKind::single: {
       Finding finding = begin(*pattern, captures, line, /*with_context=*/false);
@@ -207,7 +196,7 @@ bool Assembler::process_json(std::string_view line) {
 }
 
 bool Assembler::worth_keeping(const Finding& finding) const {
-  if (is_test_note(finding) || m_findings.size() < m_options.max_findings) return true;
+  if (TestNotes::is_note(finding) || m_findings.size() < m_options.max_findings) return true;
   Finding located;
   located.severity = finding.severity;
   located.priority = finding.priority;
@@ -305,12 +294,12 @@ void Assembler::close_open() {
 }
 
 void Assembler::emit(Finding finding) {
-  if (is_test_note(finding)) {
-    hold_note(std::move(finding));
+  if (TestNotes::is_note(finding)) {
+    m_notes.hold(std::move(finding));
     return;
   }
   if (finding.severity == Severity::error && finding.line == 0 && !finding.test.empty()) {
-    release_notes(finding);
+    for (auto& note : m_notes.release(finding)) emit(std::move(note));
   }
   if (!finding.test.empty() && finding.message.rfind(finding.test, 0) != 0) {
     finding.message = finding.test + " failed" +
@@ -335,38 +324,6 @@ void Assembler::emit(Finding finding) {
   m_findings.push_back(std::move(finding));
   m_relevance.push_back(score);
   m_weakest = *std::min_element(m_relevance.begin(), m_relevance.end());
-}
-
-void Assembler::hold_note(Finding note) {
-  auto [it, added] = m_notes.try_emplace(note.test);
-  if (added) {
-    it->second.first = m_note_sequence++;
-    if (m_notes.size() > k_noted_tests) {  // forget the test noted longest ago
-      auto oldest = std::min_element(m_notes.begin(), m_notes.end(), [](auto& a, auto& b) {
-        return a.second.first < b.second.first;
-      });
-      m_notes.erase(oldest);
-    }
-  }
-  auto found = m_notes.find(note.test);
-  if (found == m_notes.end()) return;
-  auto& notes = found->second.second;
-  if (notes.size() == k_notes_per_test) notes.erase(notes.begin());
-  notes.push_back(std::move(note));
-}
-
-void Assembler::release_notes(const Finding& failure) {
-  auto found = m_notes.find(failure.test);
-  if (found == m_notes.end()) return;
-  auto notes = std::move(found->second.second);
-  m_notes.erase(found);
-  // What the test printed is why it failed; its last line (a t.Fatal's) leads among them.
-  for (size_t i = 0; i < notes.size(); ++i) {
-    if (notes[i].tool != failure.tool) continue;
-    notes[i].severity = failure.severity;
-    if (i + 1 == notes.size()) notes[i].priority += 1;
-    emit(std::move(notes[i]));
-  }
 }
 
 void Assembler::add(std::vector<Finding> findings) {

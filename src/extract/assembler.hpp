@@ -2,7 +2,6 @@
 
 #include <climits>
 #include <deque>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +9,7 @@
 
 #include "extract/extractor.hpp"
 #include "extract/matcher.hpp"
+#include "extract/test_notes.hpp"
 
 namespace factory::extract {
 
@@ -64,10 +64,6 @@ class Assembler {
   void close_open();
   // Keeps a finding, replacing the least relevant one when max_findings are kept already.
   void emit(Finding finding);
-  // Keeps a test's note until the test fails (release_notes) or is run again (a header).
-  void hold_note(Finding note);
-  // Emits the notes of the test `failure` names, as its errors: they say where it failed.
-  void release_notes(const Finding& failure);
   // Up to `count` lines before / after the current one, for context.
   std::vector<std::string> lines_before(size_t count) const;
   std::vector<std::string> lines_after(size_t count) const;
@@ -88,9 +84,7 @@ class Assembler {
     std::string test;
   };
   Header m_header;
-  // The notes of running tests, by test name: the order they were first noted, and the notes.
-  std::map<std::string, std::pair<uint64_t, std::vector<Finding>>> m_notes;
-  uint64_t m_note_sequence = 0;
+  TestNotes m_notes;  // what running tests printed, until they pass or fail
   uint64_t m_line_no = 0;
   // Where the current line sits, for context: the text being fed and the line's offsets.
   std::string_view m_text;
