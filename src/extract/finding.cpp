@@ -41,4 +41,20 @@ std::optional<Severity> severity_from_word(std::string_view word) {
   return std::nullopt;
 }
 
+std::string where(std::string_view file, int line, int column) {
+  if (file.empty()) return "";
+  std::string out(file);
+  if (line > 0) out += ":" + std::to_string(line);
+  if (line > 0 && column > 0) out += ":" + std::to_string(column);
+  return out;
+}
+
+std::string where(const Finding& finding) {
+  return where(finding.file, finding.line, finding.column);
+}
+
+std::string_view headline(std::string_view message) {
+  return message.substr(0, message.find('\n'));
+}
+
 }  // namespace factory::extract

@@ -33,6 +33,13 @@ struct Finding {
   bool project_frame = true;         // false: its location is in a library / the toolchain
 };
 
+// "file:line:column" as the log wrote them, leaving out what is unknown; "" without a file.
+std::string where(std::string_view file, int line, int column);
+// The same for a finding.
+std::string where(const Finding& finding);
+// The first line of a message: what one line of output shows of it.
+std::string_view headline(std::string_view message);
+
 // The result of reading one log.
 struct Extraction {
   std::vector<Finding> findings;        // most relevant first

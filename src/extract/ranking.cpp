@@ -32,11 +32,6 @@ std::string plural(size_t count, std::string_view word) {
 
 }  // namespace
 
-std::string_view headline(const std::string& message) {
-  std::string_view text(message);
-  return text.substr(0, text.find('\n'));
-}
-
 int relevance(const Finding& finding) {
   int score = severity_weight(finding.severity) + finding.priority;
   if (!finding.project_frame) score -= 100;
@@ -101,11 +96,9 @@ std::string summarise(const std::vector<Finding>& findings) {
   if (counts[1]) parts.push_back(plural(counts[1], "warning"));
   if (counts[2] + counts[3]) parts.push_back(plural(counts[2] + counts[3], "note"));
   const auto& first = findings.front();
-  std::string where = first.file;
-  if (!where.empty() && first.line > 0) where += fmt::format(":{}", first.line);
-  if (!where.empty() && first.column > 0) where += fmt::format(":{}", first.column);
+  std::string at = where(first);
   return fmt::format("{} from {}. Root cause{}: {}", fmt::join(parts, ", "), fmt::join(tools, ", "),
-                     where.empty() ? "" : " at " + where, headline(first.message));
+                     at.empty() ? "" : " at " + at, headline(first.message));
 }
 
 }  // namespace factory::extract

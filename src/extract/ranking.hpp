@@ -18,7 +18,4 @@ void rank(std::vector<Finding>& findings);
 // One paragraph: counts by severity, the tools, and the root cause.
 std::string summarise(const std::vector<Finding>& findings);
 
-// The first line of a message.
-std::string_view headline(const std::string& message);
-
 }  // namespace factory::extract

@@ -65,14 +65,6 @@ inline void add_context(Finding& finding, std::string line) {
   if (finding.context.size() < k_context_lines) finding.context.push_back(std::move(line));
 }
 
-// "file:line:column", leaving out what is unknown.
-inline std::string where(const std::string& file, int line, int column) {
-  std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line);
-  if (line > 0 && column > 0) out += ":" + std::to_string(column);
-  return out;
-}
-
 // Whether a JSON value is a SARIF log (a `runs` array and a 2.x version or SARIF schema).
 bool is_sarif(const json& j);
 // The findings of every run's results.

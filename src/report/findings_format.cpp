@@ -29,10 +29,6 @@ std::string rule_id(const Finding& finding) {
   return finding.code.empty() ? finding.tool : finding.code;
 }
 
-std::string first_line(std::string_view text) {
-  return std::string(text.substr(0, text.find('\n')));
-}
-
 nlohmann::ordered_json sarif_result(const Finding& finding) {
   nlohmann::ordered_json result;
   result["ruleId"] = rule_id(finding);
@@ -211,12 +207,8 @@ std::vector<std::string> github_annotations(const extract::Extraction& extractio
 }
 
 std::string finding_line(const Finding& finding) {
-  std::string where = finding.file;
-  if (!where.empty() && finding.line > 0) {
-    where += fmt::format(":{}", finding.line);
-    if (finding.column > 0) where += fmt::format(":{}", finding.column);
-  }
-  std::string message = first_line(finding.message);
+  std::string where = extract::where(finding);
+  std::string message(extract::headline(finding.message));
   if (!finding.code.empty() && message.find(finding.code) == std::string::npos) {
     message += fmt::format(" [{}]", finding.code);
   }

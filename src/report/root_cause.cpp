@@ -37,10 +37,6 @@ std::string_view cut_at(std::string_view text, size_t width) {
   return text.substr(0, width);
 }
 
-std::string_view first_line(std::string_view text) {
-  return text.substr(0, text.find('\n'));
-}
-
 bool blank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
@@ -124,15 +120,11 @@ std::string display_path(const std::string& file, const fs::path& workspace) {
 }
 
 std::string location(const extract::Finding& finding, const fs::path& workspace) {
-  if (finding.file.empty()) return "";
-  std::string where = display_path(finding.file, workspace);
-  if (finding.line > 0) where += fmt::format(":{}", finding.line);
-  if (finding.line > 0 && finding.column > 0) where += fmt::format(":{}", finding.column);
-  return where;
+  return extract::where(display_path(finding.file, workspace), finding.line, finding.column);
 }
 
 std::string headline(const extract::Finding& finding) {
-  std::string message(first_line(finding.message));
+  std::string message(extract::headline(finding.message));
   if (!finding.code.empty() && message.find(finding.code) == std::string::npos) {
     message = message.empty() ? finding.code : fmt::format("{} [{}]", message, finding.code);
   }
