@@ -11,6 +11,7 @@
 #include "contract/pre_commit.hpp"
 #include "core/error.hpp"
 #include "core/task_id.hpp"
+#include "pipeline/actor.hpp"
 #include "store/store.hpp"
 #include "vcs/git_hooks.hpp"
 
@@ -28,7 +29,7 @@ void record_escape(Context& ctx, const contract::HookCheck& check, const vcs::St
   for (const auto& v : check.violations) files.push_back(v.path);
   nlohmann::json payload = {
       {"files", files}, {"reason", reason}, {"workspace", staged.workspace_root.string()}};
-  const std::string actor = store::current_actor();
+  const std::string actor = pipeline::current_actor(std::filesystem::current_path()).recorded();
   store::Store db(staged.main_root / ".factory" / "state.db", ctx.clock);
   db.append_event(check.task, std::nullopt, actor, "boundary_escape",
                   payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

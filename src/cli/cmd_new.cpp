@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "pipeline/actor.hpp"
 #include "pipeline/task_ops.hpp"
 
 namespace factory::cli {
@@ -44,7 +45,7 @@ void add_new(CLI::App& app, Context& ctx) {
                  "into the task\n");
     }
     args->tdd = !*no_tdd;
-    args->actor = store::current_actor();
+    args->actor = pipeline::current_actor(std::filesystem::current_path()).recorded();
     if (cmd->count("--allow") > 0) args->contract.allow = *allow;
     args->factory_binary = own_binary();
     auto result = pipeline::create_task(repo, *args, ctx.runner);

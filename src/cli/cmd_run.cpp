@@ -4,6 +4,7 @@
 #include "cli/terminal_observer.hpp"
 #include "contract/blocked_message.hpp"
 #include "core/error.hpp"
+#include "pipeline/actor.hpp"
 #include "pipeline/engine.hpp"
 #include "report/style.hpp"
 
@@ -77,7 +78,7 @@ int run_cycle(Context& ctx, const RunArgs& args, std::vector<core::Stage> stages
   options.stages = std::move(stages);
   options.resume = args.resume;
   options.force_tdd = force_tdd;
-  options.actor = store::current_actor();
+  options.actor = pipeline::current_actor(std::filesystem::current_path()).recorded();
   auto summary = engine.run(options);
   print_summary(summary, id, observer, contract);
   return exit_code_of(summary);

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "pipeline/actor.hpp"
 #include "pipeline/task_ops.hpp"
 
 namespace factory::cli {
@@ -24,7 +25,8 @@ void add_unrevert(CLI::App& app, Context& ctx) {
       }
     }
     std::string id = pipeline::resolve_task_id(repo, task);
-    auto result = pipeline::unrevert_task(repo, id, number, store::current_actor());
+    auto result = pipeline::unrevert_task(
+        repo, id, number, pipeline::current_actor(std::filesystem::current_path()).recorded());
     fmt::print("restored {} into task {} ({} file{} changed)\n", result.ref, id,
                result.files.size(), result.files.size() == 1 ? "" : "s");
     for (const auto& f : result.files) fmt::print("    {} {}\n", f.kind, f.path);
@@ -41,7 +43,8 @@ void add_abandon(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx, task] {
     auto repo = ctx.open_repo();
     std::string id = pipeline::resolve_task_id(repo, *task);
-    pipeline::abandon_task(repo, id, store::current_actor());
+    pipeline::abandon_task(repo, id,
+                           pipeline::current_actor(std::filesystem::current_path()).recorded());
     fmt::print("abandoned task {} · last commit kept at refs/factory/abandoned/{}\n", id, id);
   });
 }

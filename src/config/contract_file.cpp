@@ -11,6 +11,7 @@
 
 #include "config/contract_reader.hpp"
 #include "core/error.hpp"
+#include "core/glob.hpp"
 #include "core/task_id.hpp"
 
 namespace factory::config {
@@ -170,6 +171,32 @@ std::vector<AcceptanceCheck> read_acceptance(const ContractReader& in, const Fie
   return out;
 }
 
+// coverage: thresholds and critical paths. A critical entry ending in "()" names a function;
+// anything else is a glob.
+core::CoverageRules read_coverage(const ContractReader& in, const Field& field) {
+  core::CoverageRules out;
+  if (field.value.IsNull()) return out;
+  Fields f = in.fields(field, {"min_percent", "min_patch_percent", "critical_paths"});
+  if (const Field* n = find(f, "min_percent")) out.min_percent = in.integer(*n, 0, 100);
+  if (const Field* n = find(f, "min_patch_percent")) out.min_patch_percent = in.integer(*n, 0, 100);
+  if (const Field* n = find(f, "critical_paths")) {
+    for (const Field& item : in.items(*n, "a list of globs and function names")) {
+      std::string entry = in.string(item);
+      if (entry.ends_with("()")) {
+        if (entry.size() == 2) {
+          in.fail(item, "empty function name", "write the function's name before \"()\"");
+        }
+      } else if (auto problem = core::glob_error(entry)) {
+        in.fail(item, fmt::format("bad glob '{}': {}", entry, *problem),
+                "critical paths are globs (`src/payments/**`) or function names ending in "
+                "\"()\" (`charge_card()`)");
+      }
+      out.critical_paths.push_back(std::move(entry));
+    }
+  }
+  return out;
+}
+
 core::Contract read_contract(const ContractReader& in, const YAML::Node& root) {
   Field top{root, root, "", "", 0};
   if (!root || root.IsNull()) {
@@ -178,7 +205,7 @@ core::Contract read_contract(const ContractReader& in, const YAML::Node& root) {
             "contracts/README.md for every field");
   }
   Fields f = in.fields(top, {"task", "description", "source", "boundaries", "limits",
-                             "tcr_behavior", "stages", "acceptance", "approvers"});
+                             "tcr_behavior", "stages", "acceptance", "approvers", "coverage"});
   core::Contract out;
   if (const Field* n = find(f, "task")) {
     out.task = in.text(*n);
@@ -200,6 +227,7 @@ core::Contract read_contract(const ContractReader& in, const YAML::Node& root) {
         in, *n, [&](const Field& e, core::Stage) { return read_stage_entry(in, e); });
   }
   if (const Field* n = find(f, "acceptance")) out.acceptance = read_acceptance(in, *n);
+  if (const Field* n = find(f, "coverage")) out.coverage = read_coverage(in, *n);
   if (const Field* n = find(f, "approvers")) {
     for (const Field& item : in.items(*n, "a list of names")) {
       out.approvers.push_back(in.string(item));

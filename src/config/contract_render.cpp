@@ -82,6 +82,25 @@ std::string render_limits(const core::Limits& l) {
   return out;
 }
 
+std::string render_coverage(const core::CoverageRules& c) {
+  std::string out =
+      "# Coverage the coverage stage and approve demand. Unset thresholds use .factory.toml's\n"
+      "# [coverage] min and min_patch. Every changed line under a critical path (a glob, or a\n"
+      "# function name ending in \"()\") must be covered, or approve is refused.\n";
+  if (c == core::CoverageRules{}) {
+    return out +
+           "# coverage:\n#   min_percent: 80\n#   min_patch_percent: 90\n"
+           "#   critical_paths: [\"src/payments/**\", \"charge_card()\"]\n";
+  }
+  out += "coverage:\n";
+  out +=
+      c.min_percent ? fmt::format("  min_percent: {}\n", *c.min_percent) : "  # min_percent: 80\n";
+  out += c.min_patch_percent ? fmt::format("  min_patch_percent: {}\n", *c.min_patch_percent)
+                             : "  # min_patch_percent: 90\n";
+  out += "  critical_paths:" + string_list(c.critical_paths, "    ");
+  return out;
+}
+
 std::string render_tcr(const std::map<core::Stage, core::TcrBehavior>& tcr) {
   std::string out =
       "# Test && Commit || Revert per stage. Stages not listed keep the default: on, except\n"
@@ -176,6 +195,7 @@ std::string render_contract(const core::Contract& c) {
   out += render_tcr(c.tcr_behavior) + "\n";
   out += render_stages(c.stages) + "\n";
   out += render_acceptance(c.acceptance) + "\n";
+  out += render_coverage(c.coverage) + "\n";
   out += "# Who may approve this task (user names or emails); none listed: anyone may.\n";
   if (c.approvers.empty()) return out + "# approvers: [lewis, \"ana@example.com\"]\n";
   out += "approvers:" + string_list(c.approvers, "  ");

@@ -213,8 +213,11 @@ ProjectConfig read_config(const ConfigReader& in, const toml::table& root) {
         }
       }
     } else if (key == "coverage") {
-      const auto& tbl = in.table(node, key, {"min"});
+      const auto& tbl = in.table(node, key, {"min", "min_patch"});
       if (auto n = tbl.get("min")) config.coverage_min = in.integer(*n, "coverage.min", 0, 100);
+      if (auto n = tbl.get("min_patch")) {
+        config.coverage_min_patch = in.integer(*n, "coverage.min_patch", 0, 100);
+      }
     } else if (key == "review") {
       const auto& tbl = in.table(node, key, {"max_lines"});
       if (auto n = tbl.get("max_lines")) {

@@ -26,6 +26,7 @@ struct ProjectConfig {
   std::string workspace_root;           // [workspace] root; "" = sibling "<repo>.factory"
   std::string backend = "auto";         // [workspace] backend: auto | git | jj
   int coverage_min = 80;                // [coverage] min, percent
+  int coverage_min_patch = 90;          // [coverage] min_patch: percent of changed lines covered
   int review_max_lines = 1000;          // [review] max_lines: added+removed lines in the task
   std::map<core::Stage, StageOverride> stages;
   std::vector<extract::PatternSpec> extract_patterns;  // [[extract.patterns]], tried first

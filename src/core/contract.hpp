@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -61,6 +62,28 @@ struct AcceptanceCheck {
   bool operator==(const AcceptanceCheck&) const = default;  // field by field
 };
 
+// What the coverage stage and approve demand of the task's tests (contract `coverage:`).
+// Unset thresholds fall back to .factory.toml's [coverage] min / min_patch.
+struct CoverageRules {
+  std::optional<int> min_percent;        // whole-report line coverage, 0..100
+  std::optional<int> min_patch_percent;  // coverage of the lines changed since the task's base
+  // Globs (gitignore-style) and function names (written with a trailing "()", e.g.
+  // "charge_card()" or "(*Limiter).Allow()"): every changed line in them must be covered.
+  std::vector<std::string> critical_paths;
+
+  bool operator==(const CoverageRules&) const = default;  // field by field
+};
+
+// A test the task must have and pass, added from an incident (`factory incident add`).
+struct TestRequirement {
+  int64_t incident = 0;            // the incident id it came from (0 = written by hand)
+  std::string test;                // the test id as the template's runner names it
+  std::vector<std::string> paths;  // globs it applies to; empty = every task
+  std::string reason;              // the incident's root cause
+
+  bool operator==(const TestRequirement&) const = default;  // field by field
+};
+
 // .factory/<task>/contract.yaml: what a task may do and what it must prove.
 struct Contract {
   std::string task;
@@ -72,6 +95,8 @@ struct Contract {
   std::map<Stage, ContractStage> stages;      // only the stages the file names
   std::vector<AcceptanceCheck> acceptance;
   std::vector<std::string> approvers;  // empty = anyone may approve
+  CoverageRules coverage;
+  std::vector<TestRequirement> requirements;
 
   bool operator==(const Contract&) const = default;  // field by field
 };

@@ -88,9 +88,10 @@ class TemplateReader {
     StageSpec spec;
     spec.stage = which;
     if (node.IsNull()) return spec;
-    require_map(node, key,
-                {"command", "builtin", "tool", "probe", "install_hint", "timeout", "retries",
-                 "red_exit", "red_output", "coverage_pattern"});
+    require_map(
+        node, key,
+        {"command", "builtin", "tool", "probe", "install_hint", "timeout", "retries", "red_exit",
+         "red_output", "coverage_pattern", "coverage_report", "coverage_format"});
     if (auto n = node["command"]) spec.command = n.IsNull() ? "" : scalar(n, key + ".command");
     if (auto n = node["builtin"]) {
       spec.builtin = scalar(n, key + ".builtin");
@@ -124,7 +125,26 @@ class TemplateReader {
         fail(n, key + ".coverage_pattern", "the pattern needs a group capturing the percentage");
       }
     }
+    read_coverage_report(node, spec, key);
     return spec;
+  }
+
+  void read_coverage_report(const YAML::Node& node, StageSpec& spec, const std::string& key) const {
+    if (auto n = node["coverage_report"])
+      spec.coverage_report = scalar(n, key + ".coverage_report");
+    if (auto n = node["coverage_format"]) {
+      spec.coverage_format = scalar(n, key + ".coverage_format");
+      if (spec.coverage_format != "lcov" && spec.coverage_format != "cobertura" &&
+          spec.coverage_format != "go") {
+        fail(n, key + ".coverage_format",
+             fmt::format("unknown coverage format '{}'", spec.coverage_format),
+             "formats are lcov, cobertura and go");
+      }
+    }
+    if (spec.coverage_report.empty() != spec.coverage_format.empty()) {
+      fail(node, key, "coverage_report and coverage_format go together",
+           "name the report file and its format (lcov, cobertura or go)");
+    }
   }
 
   static std::string join(const std::string& parent, const std::string& child) {

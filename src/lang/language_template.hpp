@@ -26,6 +26,10 @@ struct StageSpec {
   std::string red_output;
   // coverage only: regex whose first group is the total percentage; the last match counts.
   std::string coverage_pattern;
+  // coverage only: the report file the command writes ($FACTORY_CACHE is expanded) and its
+  // format (lcov | cobertura | go), read for per-file, patch and critical-path coverage.
+  std::string coverage_report;
+  std::string coverage_format;
 };
 
 // A language template (templates/<name>.yaml).

@@ -1,4 +1,5 @@
 #include "pipeline/engine.hpp"
+#include "pipeline/decision.hpp"
 
 #include <fmt/format.h>
 
@@ -121,12 +122,7 @@ void Engine::finish(Cycle& cycle, RunSummary& summary, const RunOptions& options
 }
 
 bool Engine::ready_on_tree(const std::string& tree_id) const {
-  const auto& task = m_setup.task;
-  for (Stage stage : core::all_stages()) {
-    if (stage == Stage::tdd_setup && (!task.tdd || task.red_confirmed_at)) continue;
-    if (!m_deps.store.green_on_tree(task.id, stage, tree_id)) return false;
-  }
-  return true;
+  return all_green_on_tree(m_deps.store, m_setup.task, tree_id);
 }
 
 StageReport Engine::run_stage(Stage stage, Cycle& cycle, const RunOptions& options) {

@@ -73,6 +73,53 @@ constexpr const char* k_v2 = R"sql(
 ALTER TABLE stage_results ADD COLUMN findings TEXT NOT NULL DEFAULT '[]';
 )sql";
 
+// Version 3: the audit chain, incidents, coverage analyses and readiness metrics.
+// Every event carries prev_hash and hash (docs/AUDIT.md); audit_head keeps the last seq and
+// digest outside the events table so a truncated trail is caught. No other table has a column
+// named hash.
+constexpr const char* k_v3 = R"sql(
+ALTER TABLE events ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+CREATE TABLE audit_head(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_seq INTEGER NOT NULL,
+  last_digest TEXT NOT NULL
+);
+CREATE TABLE incidents(
+  id INTEGER PRIMARY KEY,
+  task TEXT NOT NULL,
+  root_cause TEXT NOT NULL,
+  test_id TEXT NOT NULL,
+  paths TEXT NOT NULL DEFAULT '[]',
+  actor TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE incident_uses(
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  task TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  run_id INTEGER NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX incident_uses_by_incident ON incident_uses(incident_id, kind);
+CREATE TABLE coverage_results(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  task TEXT NOT NULL REFERENCES tasks(id),
+  tree_id TEXT NOT NULL,
+  analysis TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX coverage_results_by_tree ON coverage_results(task, tree_id, id);
+CREATE TABLE readiness(
+  task TEXT NOT NULL REFERENCES tasks(id),
+  tree_id TEXT NOT NULL,
+  metrics TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY(task, tree_id)
+);
+)sql";
+
 int read_user_version(SQLite::Database& db) {
   return db.execAndGet("PRAGMA user_version").getInt();
 }
@@ -95,7 +142,7 @@ void apply_step(SQLite::Database& db, int step, const std::string& sql) {
 }  // namespace
 
 const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> k_steps = {k_v1, k_v2};
+  static const std::vector<std::string> k_steps = {k_v1, k_v2, k_v3};
   return k_steps;
 }
 

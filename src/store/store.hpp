@@ -127,6 +127,22 @@ class Store {
                        const std::string& payload_json = "{}");
   std::vector<EventRow> events(const std::string& task) const;
 
+  // Keeps a coverage stage's analysis (JSON) for the tree it ran on.
+  void put_coverage(int64_t run_id, const std::string& task, const std::string& tree_id,
+                    const std::string& analysis_json);
+  // The latest coverage analysis on exactly this tree, if any.
+  std::optional<std::string> coverage_on_tree(const std::string& task,
+                                              const std::string& tree_id) const;
+  // Keeps the readiness metrics (JSON) measured for a tree; a re-measure replaces them.
+  void put_readiness(const std::string& task, const std::string& tree_id,
+                     const std::string& metrics_json);
+  // The metrics measured on exactly this tree, if any.
+  std::optional<std::string> readiness_on_tree(const std::string& task,
+                                               const std::string& tree_id) const;
+  // The most recently measured metrics of the task: (tree id, JSON).
+  std::optional<std::pair<std::string, std::string>> latest_readiness(
+      const std::string& task) const;
+
   // Runs `fn` in one transaction.
   template <typename Fn>
   void transaction(Fn&& fn);

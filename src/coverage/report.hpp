@@ -1,0 +1,45 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace factory::coverage {
+
+// Which tool format a report file is in.
+enum class Format { lcov, cobertura, go_profile };
+
+// One function as a report measures it: where it starts and ends (end 0 = unknown) and
+// whether it ran.
+struct FunctionCoverage {
+  std::string name;
+  int first_line = 0;
+  int last_line = 0;
+  long long hits = 0;
+};
+
+// One source file: per measured line, how often it ran. A line absent from `lines` is not
+// measured (blank, comment, declaration) and counts neither way.
+struct FileCoverage {
+  std::string path;                // repository-relative, '/'-separated
+  std::map<int, long long> lines;  // line -> hit count
+  std::vector<FunctionCoverage> functions;
+
+  int measured() const { return static_cast<int>(lines.size()); }
+  int covered() const;
+};
+
+// A whole report, paths already made relative to the repository.
+struct Report {
+  Format format = Format::lcov;
+  std::map<std::string, FileCoverage> files;  // by path
+};
+
+// covered / measured as a percentage; nullopt when nothing is measured.
+std::optional<double> percent(int covered, int measured);
+
+std::string format_name(Format format);
+std::optional<Format> parse_format(const std::string& name);
+
+}  // namespace factory::coverage
