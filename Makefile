@@ -46,10 +46,12 @@ test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 bench: deps build bench-deps
-	@$(MAKE) --no-print-directory -C $(BUILD) -j$(JOBS) bench_tcr bench_hook_latency bench_extract_throughput
+	$(call apt_install,sqlite3)
+	@$(MAKE) --no-print-directory -C $(BUILD) -j$(JOBS) bench_tcr bench_hook_latency bench_extract_throughput bench_audit
 	$(BUILD)/bench/bench_tcr
 	$(BUILD)/bench/bench_hook_latency
 	$(BUILD)/bench/bench_extract_throughput
+	$(BUILD)/bench/bench_audit
 
 # The tools bench_hook_latency compares factory with, installed only when missing. An offline
 # machine or an unreachable registry only skips their rows: it never fails the benchmark. npm runs

@@ -2,18 +2,27 @@
 _factory() {
   local cur prev words cword
   _init_completion 2>/dev/null || { cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"; }
-  local commands="init new run stage status list unrevert abandon contract hook extract explain log"
+  local commands="init new run stage status list approve reject unrevert abandon contract hook extract explain log coverage incident audit"
   local stages="tdd-setup implement unit-test coverage lint static integration security review accept"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur")); return
   fi
   local tasks
   tasks=$(factory list --json 2>/dev/null | sed -n 's/^ *"id": "\(.*\)",$/\1/p')
+  if [ "${COMP_WORDS[1]}" = coverage ]; then
+    case "$prev" in
+      --format) COMPREPLY=($(compgen -W "lcov cobertura go" -- "$cur")); return ;;
+      --diff) COMPREPLY=(- $(compgen -f -- "$cur")); return ;;
+      --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+      --critical|--min|--min-patch) return ;;
+    esac
+  fi
   case "$prev" in
     --to) COMPREPLY=($(compgen -W "$stages" -- "$cur")); return ;;
     --lang) COMPREPLY=($(compgen -W "python go rust cmake node gleam" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "text json sarif github" -- "$cur")); return ;;
-    --base|--allow|--forbid) return ;;
+    --base|--allow|--forbid|--note|--reason|--root-cause|--test|--paths|--since) return ;;
+    --task) COMPREPLY=($(compgen -W "$tasks" -- "$cur")); return ;;
     --from|--contract|--file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   case "${COMP_WORDS[1]}" in
@@ -30,8 +39,23 @@ _factory() {
     status) COMPREPLY=($(compgen -W "$tasks --json --help" -- "$cur")) ;;
     list) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
     unrevert|abandon) COMPREPLY=($(compgen -W "$tasks --help" -- "$cur")) ;;
+    approve) COMPREPLY=($(compgen -W "$tasks --yes --note --help" -- "$cur")) ;;
+    reject) COMPREPLY=($(compgen -W "$tasks --reason --help" -- "$cur")) ;;
     extract) COMPREPLY=($(compgen -W "--format --ci --help" -- "$cur") $(compgen -f -- "$cur")) ;;
     explain|log) COMPREPLY=($(compgen -W "$tasks $stages --help" -- "$cur")) ;;
+    coverage) COMPREPLY=($(compgen -W "--format --diff --root --critical --min --min-patch --json --help" -- "$cur") $(compgen -f -- "$cur")) ;;
+    incident)
+      if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "add list" -- "$cur"))
+      elif [ "${COMP_WORDS[2]}" = add ]; then COMPREPLY=($(compgen -W "--task --root-cause --test --paths --help" -- "$cur"))
+      else COMPREPLY=($(compgen -W "--json --help" -- "$cur")); fi ;;
+    audit)
+      case "${COMP_WORDS[2]}" in
+        verify) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+        export) COMPREPLY=($(compgen -W "--jsonl --help" -- "$cur")) ;;
+        report) COMPREPLY=($(compgen -W "$tasks --help" -- "$cur")) ;;
+        *) if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "verify export report $tasks --json --since --help" -- "$cur"))
+           else COMPREPLY=($(compgen -W "--json --since --help" -- "$cur")); fi ;;
+      esac ;;
   esac
 }
 complete -F _factory factory

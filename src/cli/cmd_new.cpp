@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "pipeline/actor.hpp"
+#include "pipeline/requirements.hpp"
 #include "pipeline/task_ops.hpp"
 
 namespace factory::cli {
@@ -58,6 +59,9 @@ void add_new(CLI::App& app, Context& ctx) {
                result.hook_installed ? "pre-commit boundary hook installed"
                                      : "no git hooks in jj: factory checks the contract itself "
                                        "before each commit");
+    for (const auto& r : result.requirements) {
+      fmt::print("requires test {}\n", pipeline::describe(r));
+    }
     if (!task.tdd) fmt::print("tdd-setup disabled for this task (--no-tdd)\n");
     fmt::print("next: cd {} && factory run\n", task.workspace);
   });

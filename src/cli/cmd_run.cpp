@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "pipeline/actor.hpp"
 #include "pipeline/engine.hpp"
+#include "report/dashboard.hpp"
 #include "report/style.hpp"
 
 namespace factory::cli {
@@ -46,8 +47,12 @@ void print_summary(const pipeline::RunSummary& summary, const std::string& task,
     std::string skips = skipped.empty() ? std::string()
                                         : fmt::format(" ({} skipped: {})", skipped.size(),
                                                       fmt::join(skipped, ", "));
-    fmt::print("{}  every stage green on this tree{} · next: factory status {}\n",
-               report::paint("READY FOR DECISION", report::Tone::good, color), skips, task);
+    // The dashboard above has the details; this line sums it up, as `factory status` does.
+    std::string what = observer.measured_readiness()
+                           ? report::readiness_summary(*observer.measured_readiness())
+                           : fmt::format("every stage green on this tree{}", skips);
+    fmt::print("{}  {} · next: factory approve {}\n",
+               report::paint("READY FOR DECISION", report::Tone::good, color), what, task);
   } else if (summary.status == "passed") {
     fmt::print("run {} passed ({} stage{} ran)\n", summary.run_number, summary.stages_run,
                summary.stages_run == 1 ? "" : "s");

@@ -4,7 +4,9 @@
 
 #include "cli/commands.hpp"
 #include "extract/finding_json.hpp"
+#include "pipeline/readiness.hpp"
 #include "pipeline/task_context.hpp"
+#include "report/dashboard.hpp"
 #include "report/root_cause.hpp"
 #include "report/style.hpp"
 
@@ -60,6 +62,13 @@ void print_status(const pipeline::Repo& repo, const store::TaskRow& task) {
   if (auto run = repo.store->last_run(task.id)) {
     fmt::print("  last run  {} · {} · {}\n", run->number, run->range, run->status);
   }
+  if (task.status == core::TaskStatus::ready_for_decision) {
+    if (auto readiness = pipeline::latest_readiness(*repo.store, task.id)) {
+      fmt::print("  {}  {} · next: factory approve {}\n",
+                 report::paint("READY FOR DECISION", report::Tone::good, color),
+                 report::readiness_summary(*readiness), task.id);
+    }
+  }
   for (const auto& r : repo.store->latest_results(task.id)) {
     fmt::print("  {} {:<8} {}\n", report::stage_label(r.stage), core::outcome_name(r.outcome),
                r.detail);
@@ -91,6 +100,11 @@ void add_status(CLI::App& app, Context& ctx) {
     for (const auto& r : repo.store->latest_results(task.id)) j["stages"].push_back(stage_json(r));
     if (auto run = repo.store->last_run(task.id)) {
       j["last_run"] = {{"number", run->number}, {"range", run->range}, {"status", run->status}};
+    }
+    // The latest measured metrics (their tree_id says which contents they describe).
+    j["readiness"] = nullptr;
+    if (auto readiness = pipeline::latest_readiness(*repo.store, task.id)) {
+      j["readiness"] = pipeline::readiness_to_json(*readiness);
     }
     fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   });

@@ -20,5 +20,10 @@ void add_hook(CLI::App& app, Context& ctx);
 void add_extract(CLI::App& app, Context& ctx);
 void add_explain(CLI::App& app, Context& ctx);
 void add_log(CLI::App& app, Context& ctx);
+void add_incident(CLI::App& app, Context& ctx);
+void add_approve(CLI::App& app, Context& ctx);
+void add_reject(CLI::App& app, Context& ctx);
+void add_coverage(CLI::App& app, Context& ctx);
+void add_audit(CLI::App& app, Context& ctx);
 
 }  // namespace factory::cli

@@ -36,6 +36,11 @@ int main(int argc, char** argv) {
   add_extract(app, ctx);
   add_explain(app, ctx);
   add_log(app, ctx);
+  add_incident(app, ctx);
+  add_approve(app, ctx);
+  add_reject(app, ctx);
+  add_coverage(app, ctx);
+  add_audit(app, ctx);
   proc::install_interrupt_handler();
   try {
     app.parse(argc, argv);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/dashboard.hpp"
 #include "report/root_cause.hpp"
 #include "report/style.hpp"
 
@@ -160,6 +161,21 @@ void TerminalObserver::committed(const std::string& commit_id, const std::string
 void TerminalObserver::note(const std::string& line) {
   m_progress.stop();
   fmt::print("{}\n", line);
+}
+
+void TerminalObserver::readiness(const core::Readiness& readiness) {
+  m_progress.stop();
+  auto style = report::Style::for_stdout();
+  style.color = m_color;
+  fmt::print("{}", report::render_dashboard(readiness, style));
+  std::fflush(stdout);
+  m_readiness = readiness;
+}
+
+void TerminalObserver::readiness_unmeasured(const std::string& why) {
+  m_progress.stop();
+  fmt::print("readiness not measured: {}\n", why);
+  std::fflush(stdout);
 }
 
 }  // namespace factory::cli

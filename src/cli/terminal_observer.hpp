@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,14 @@ class TerminalObserver : public pipeline::Observer {
   void stage_finished(const pipeline::StageReport& report) override;
   void committed(const std::string& commit_id, const std::string& subject) override;
   void note(const std::string& line) override;
+  // Prints the readiness dashboard (stdout) and keeps the metrics for the run's summary line.
+  void readiness(const core::Readiness& readiness) override;
+  void readiness_unmeasured(const std::string& why) override;
 
   // Stages reported as SKIPPED in this cycle, so the summary can say what "green" covers.
   const std::vector<std::string>& skipped() const { return m_skipped; }
+  // The readiness measured at the end of the run, if it was.
+  const std::optional<core::Readiness>& measured_readiness() const { return m_readiness; }
 
  private:
   void print_failure_details(const pipeline::StageReport& report);
@@ -36,6 +42,7 @@ class TerminalObserver : public pipeline::Observer {
   bool m_color;
   report::Progress m_progress;
   std::vector<std::string> m_skipped;
+  std::optional<core::Readiness> m_readiness;
 };
 
 }  // namespace factory::cli

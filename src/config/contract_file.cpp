@@ -197,6 +197,37 @@ core::CoverageRules read_coverage(const ContractReader& in, const Field& field) 
   return out;
 }
 
+// requirements: tests the task must have and pass, usually added by `factory new` from an
+// incident. The same incident listed twice is an error (its test would be run twice).
+std::vector<core::TestRequirement> read_requirements(const ContractReader& in, const Field& field) {
+  std::vector<core::TestRequirement> out;
+  std::map<int64_t, int> seen;  // incident -> line
+  for (const Field& item : in.items(field, "a list of required tests")) {
+    Fields f = in.fields(item, {"incident", "test", "paths", "reason"});
+    core::TestRequirement req;
+    const Field& test = in.required(f, item, "test");
+    req.test = in.string(test);
+    if (req.test.find_first_not_of(" \t") == std::string::npos) {
+      in.fail(test, "the test id is empty",
+              "name the test as the template's runner does, e.g. tests/test_pay.py::test_refund");
+    }
+    if (const Field* n = find(f, "incident")) {
+      req.incident = in.count(*n);
+      auto [it, fresh] = seen.emplace(req.incident, n->key.Mark().line + 1);
+      if (req.incident != 0 && !fresh) {
+        in.fail(
+            *n,
+            fmt::format("incident {} is listed twice (first on line {})", req.incident, it->second),
+            "keep one entry per incident");
+      }
+    }
+    if (const Field* n = find(f, "paths")) req.paths = in.globs(*n);
+    if (const Field* n = find(f, "reason")) req.reason = in.text(*n);
+    out.push_back(std::move(req));
+  }
+  return out;
+}
+
 core::Contract read_contract(const ContractReader& in, const YAML::Node& root) {
   Field top{root, root, "", "", 0};
   if (!root || root.IsNull()) {
@@ -204,8 +235,9 @@ core::Contract read_contract(const ContractReader& in, const YAML::Node& root) {
             "a contract needs at least `task: <id>`; see "
             "contracts/README.md for every field");
   }
-  Fields f = in.fields(top, {"task", "description", "source", "boundaries", "limits",
-                             "tcr_behavior", "stages", "acceptance", "approvers", "coverage"});
+  Fields f =
+      in.fields(top, {"task", "description", "source", "boundaries", "limits", "tcr_behavior",
+                      "stages", "acceptance", "approvers", "coverage", "requirements"});
   core::Contract out;
   if (const Field* n = find(f, "task")) {
     out.task = in.text(*n);
@@ -228,6 +260,7 @@ core::Contract read_contract(const ContractReader& in, const YAML::Node& root) {
   }
   if (const Field* n = find(f, "acceptance")) out.acceptance = read_acceptance(in, *n);
   if (const Field* n = find(f, "coverage")) out.coverage = read_coverage(in, *n);
+  if (const Field* n = find(f, "requirements")) out.requirements = read_requirements(in, *n);
   if (const Field* n = find(f, "approvers")) {
     for (const Field& item : in.items(*n, "a list of names")) {
       out.approvers.push_back(in.string(item));

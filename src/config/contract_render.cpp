@@ -101,6 +101,29 @@ std::string render_coverage(const core::CoverageRules& c) {
   return out;
 }
 
+std::string render_requirements(const std::vector<core::TestRequirement>& requirements) {
+  std::string out =
+      "# Tests this task must have and pass: the unit-test stage runs each one after the unit\n"
+      "# tests and fails when it is missing or red. `factory new` adds one for every incident\n"
+      "# (`factory incident list`) whose paths the boundaries may touch; incident 0 = by hand.";
+  if (requirements.empty()) {
+    return out +
+           " Example:\n"
+           "# requirements:\n"
+           "#   - incident: 3\n"
+           "#     test: \"tests/test_pay.py::test_refund_twice\"\n"
+           "#     paths: [\"src/pay/**\"]\n"
+           "#     reason: \"double refund\"\n";
+  }
+  out += "\nrequirements:\n";
+  for (const auto& r : requirements) {
+    out += fmt::format("  - incident: {}\n    test: {}\n", r.incident, yaml_quoted(r.test));
+    out += "    paths:" + string_list(r.paths, "      ");
+    out += fmt::format("    reason: {}\n", yaml_quoted(r.reason));
+  }
+  return out;
+}
+
 std::string render_tcr(const std::map<core::Stage, core::TcrBehavior>& tcr) {
   std::string out =
       "# Test && Commit || Revert per stage. Stages not listed keep the default: on, except\n"
@@ -196,6 +219,7 @@ std::string render_contract(const core::Contract& c) {
   out += render_stages(c.stages) + "\n";
   out += render_acceptance(c.acceptance) + "\n";
   out += render_coverage(c.coverage) + "\n";
+  out += render_requirements(c.requirements) + "\n";
   out += "# Who may approve this task (user names or emails); none listed: anyone may.\n";
   if (c.approvers.empty()) return out + "# approvers: [lewis, \"ana@example.com\"]\n";
   out += "approvers:" + string_list(c.approvers, "  ");

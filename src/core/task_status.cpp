@@ -10,8 +10,8 @@
 namespace factory::core {
 
 namespace {
-constexpr std::array<std::string_view, 11> k_names = {
-    "created",     "in_progress", "failed",     "ready_for_decision",
+constexpr std::array<std::string_view, 12> k_names = {
+    "created",     "running",     "in_progress", "failed",     "ready_for_decision",
     "approved",    "deployed",    "monitoring", "monitoring_complete",
     "rolled_back", "rejected",    "abandoned",
 };
@@ -31,14 +31,18 @@ std::optional<TaskStatus> parse_status(std::string_view name) {
 }
 
 std::vector<TaskStatus> legal_next(TaskStatus from) {
-  // A run may end in progress, failed or ready; a person decides from ready on.
-  const std::vector<S> run_outcomes = {S::in_progress, S::failed, S::ready_for_decision};
+  // A run starts from any workable status and ends in progress, failed or ready; a person
+  // decides from ready on.
+  const std::vector<S> run_outcomes = {S::running};
   auto with = [&](std::vector<S> extra) {
     std::vector<S> all = run_outcomes;
     all.insert(all.end(), extra.begin(), extra.end());
     return all;
   };
   switch (from) {
+    case S::running:
+      return {S::in_progress, S::failed, S::ready_for_decision, S::running, S::rejected,
+              S::abandoned};
     case S::created:
     case S::in_progress:
     case S::failed:
@@ -80,7 +84,7 @@ void check_transition(TaskStatus from, TaskStatus to) {
 }
 
 bool is_workable(TaskStatus status) {
-  return can_transition(status, S::in_progress);
+  return can_transition(status, S::running);
 }
 
 }  // namespace factory::core

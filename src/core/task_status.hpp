@@ -9,6 +9,7 @@ namespace factory::core {
 // A task's lifecycle (DESIGN.md §3).
 enum class TaskStatus {
   created,
+  running,  // a run is under way (or one was cut off: the next run takes over)
   in_progress,
   failed,
   ready_for_decision,
@@ -32,7 +33,7 @@ bool can_transition(TaskStatus from, TaskStatus to);
 // Throws a blocked Error naming the legal next steps when the move is illegal.
 void check_transition(TaskStatus from, TaskStatus to);
 
-// Whether work (runs, stages) may still happen on a task in this status.
+// Whether work (runs, stages) may still happen on a task in this status: it may start running.
 bool is_workable(TaskStatus status);
 
 }  // namespace factory::core

@@ -34,7 +34,19 @@ struct FileCoverage {
 struct Report {
   Format format = Format::lcov;
   std::map<std::string, FileCoverage> files;  // by path
+  // Paths the report names that are outside the workspace or name no file in it, as written
+  // in the report; kept out of `files` and every total so the caller can warn about them.
+  std::vector<std::string> outside;
 };
+
+// Adds `from` into `into` (several reports of one run, e.g. per package or per test suite):
+// hit counts of a line are summed, so a line is covered when any report ran it; functions are
+// merged by (name, first line), their hits summed; `outside` lists are joined.
+void merge_report(Report& into, const Report& from);
+
+// total += more for non-negative hit counts, stopping at the largest count instead of
+// overflowing (a damaged report can claim any number).
+void add_hits(long long& total, long long more);
 
 // covered / measured as a percentage; nullopt when nothing is measured.
 std::optional<double> percent(int covered, int measured);

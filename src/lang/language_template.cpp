@@ -91,7 +91,7 @@ class TemplateReader {
     require_map(
         node, key,
         {"command", "builtin", "tool", "probe", "install_hint", "timeout", "retries", "red_exit",
-         "red_output", "coverage_pattern", "coverage_report", "coverage_format"});
+         "red_output", "coverage_pattern", "coverage_report", "coverage_format", "run_test"});
     if (auto n = node["command"]) spec.command = n.IsNull() ? "" : scalar(n, key + ".command");
     if (auto n = node["builtin"]) {
       spec.builtin = scalar(n, key + ".builtin");
@@ -126,7 +126,34 @@ class TemplateReader {
       }
     }
     read_coverage_report(node, spec, key);
+    if (auto n = node["run_test"]) spec.run_test = run_test(n, which, key + ".run_test");
     return spec;
+  }
+
+  // unit-test's run_test: the single-test command and how a missing test shows.
+  RunTest run_test(const YAML::Node& node, core::Stage which, const std::string& key) const {
+    if (which != core::Stage::unit_test) {
+      fail(node, key, "run_test only applies to unit-test",
+           "required tests run after the unit tests; move run_test under stages.unit-test");
+    }
+    require_map(node, key, {"command", "missing_exit", "missing_output", "ran_output"});
+    RunTest out;
+    if (!node["command"]) fail(node, key, "missing key 'command'");
+    out.command = scalar(node["command"], key + ".command");
+    if (out.command.find("{test}") == std::string::npos) {
+      fail(node["command"], key + ".command", "the command has no {test}",
+           "write {test} where the test id goes; factory puts it in as one quoted sh word");
+    }
+    if (auto n = node["missing_exit"]) {
+      if (!n.IsSequence()) fail(n, key + ".missing_exit", "expected a list of exit codes");
+      for (size_t i = 0; i < n.size(); ++i) {
+        out.missing_exit.push_back(
+            integer(n[i], fmt::format("{}.missing_exit[{}]", key, i), 0, 255));
+      }
+    }
+    if (auto n = node["missing_output"]) out.missing_output = regex(n, key + ".missing_output");
+    if (auto n = node["ran_output"]) out.ran_output = regex(n, key + ".ran_output");
+    return out;
   }
 
   void read_coverage_report(const YAML::Node& node, StageSpec& spec, const std::string& key) const {

@@ -11,6 +11,16 @@
 
 namespace factory::lang {
 
+// unit-test only: how one test the contract requires (core::TestRequirement) runs on its own.
+// A test is missing when the exit code is in missing_exit, the output matches missing_output, or
+// ran_output is set and the output does not match it; else exit 0 passes and anything else fails.
+struct RunTest {
+  std::string command;            // "{test}" becomes the test id as one sh word; "" = cannot
+  std::vector<int> missing_exit;  // exit codes that mean "no such test" (pytest: 4, 5)
+  std::string missing_output;     // ECMAScript regex, multiline: "no such test" when it matches
+  std::string ran_output;         // ECMAScript regex, multiline: "no such test" when it does not
+};
+
 // How one stage runs for a language.
 struct StageSpec {
   core::Stage stage = core::Stage::tdd_setup;
@@ -30,6 +40,7 @@ struct StageSpec {
   // format (lcov | cobertura | go), read for per-file, patch and critical-path coverage.
   std::string coverage_report;
   std::string coverage_format;
+  RunTest run_test;  // unit-test only
 };
 
 // A language template (templates/<name>.yaml).

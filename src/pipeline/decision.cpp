@@ -28,6 +28,7 @@ std::optional<store::EventRow> last_move_to(const store::Store& store, const std
 std::string next_step_for(TaskStatus status, const std::string& task) {
   switch (status) {
     case TaskStatus::created:
+    case TaskStatus::running:
     case TaskStatus::in_progress:
     case TaskStatus::rolled_back:
       return fmt::format("run the whole pipeline first: factory run {}", task);

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/task_status.hpp"
 #include "pipeline/cycle.hpp"
+#include "pipeline/readiness.hpp"
 
 namespace factory::pipeline {
 
@@ -24,15 +25,15 @@ bool Engine::is_tcr(Stage stage) const {
 RunSummary Engine::run(const RunOptions& options) {
   auto& task = m_setup.task;
   if (!core::is_workable(task.status)) {
-    core::check_transition(task.status, core::TaskStatus::in_progress);
+    core::check_transition(task.status, core::TaskStatus::running);
   }
   std::string range = fmt::format("{}..{}", core::stage_name(options.stages.front()),
                                   core::stage_name(options.stages.back()));
   Cycle cycle;
   cycle.run = m_deps.store.begin_run(task.id, range, options.actor);
-  m_deps.store.set_status(task.id, core::TaskStatus::in_progress, options.actor,
+  m_deps.store.set_status(task.id, core::TaskStatus::running, options.actor,
                           fmt::format("run {} started", cycle.run.number), cycle.run.id);
-  task.status = core::TaskStatus::in_progress;
+  task.status = core::TaskStatus::running;
   cycle.run_log_dir = m_setup.logs_dir / fmt::format("run-{}", cycle.run.number);
   cycle.tree_id = m_deps.vcs.content_tree_id(task.workspace);
   for (Stage s : options.stages) {
@@ -119,6 +120,8 @@ void Engine::finish(Cycle& cycle, RunSummary& summary, const RunOptions& options
   }
   m_deps.store.set_status(task.id, next, options.actor, reason, cycle.run.id);
   task.status = next;
+  // The metrics a person decides on; measuring them never changes how the run ended.
+  if (ready) publish_readiness(m_deps.vcs, m_deps.store, m_setup, cycle.tree_id, m_deps.observer);
 }
 
 bool Engine::ready_on_tree(const std::string& tree_id) const {

@@ -77,6 +77,11 @@ class Engine {
   StageReport run_tdd_setup(Cycle& cycle, const RunOptions& options);
   StageReport run_command_stage(core::Stage stage, Cycle& cycle);
   StageReport run_review(Cycle& cycle);
+  // The coverage gate after the coverage command passed (pipeline/coverage_gate.cpp).
+  void check_coverage(Cycle& cycle, StageReport& report, const lang::StageSpec& spec,
+                      const std::string& output);
+  void check_total(StageReport& report, const lang::StageSpec& spec, const std::string& output,
+                   double min, const std::string& why);
   void record(Cycle& cycle, const StageReport& report);
   void revert(Cycle& cycle, StageReport& report);
   core::ProcessResult execute(core::Stage stage, const std::string& command, Cycle& cycle,

@@ -17,7 +17,7 @@ std::string render_config(const lang::LanguageTemplate& tmpl) {
       << fmt::format("language = \"{}\"\n\n", tmpl.name)
       << "# [workspace]\n# root = \"../<repo>.factory\"   # where task workspaces are created\n"
       << "# backend = \"auto\"             # auto | git | jj\n\n"
-      << "[coverage]\nmin = 80\n\n[review]\nmax_lines = 1000\n\n"
+      << "[coverage]\nmin = 80\nmin_patch = 90\n\n[review]\nmax_lines = 1000\n\n"
       << fmt::format("# The stage commands of the {} template. Uncomment a table to override it;\n",
                      tmpl.display)
       << "# timeout accepts \"90s\", \"5m\" or seconds.\n";

@@ -6,6 +6,7 @@
 
 #include "contract/boundary.hpp"
 #include "core/process.hpp"
+#include "core/readiness.hpp"
 #include "core/stage.hpp"
 #include "extract/finding.hpp"
 #include "vcs/vcs.hpp"
@@ -58,6 +59,12 @@ class Observer {
   virtual void committed(const std::string& commit_id, const std::string& subject) = 0;
   // A line of information that is not a stage result (e.g. dry-run plans).
   virtual void note(const std::string& line) = 0;
+  // The readiness metrics measured when the task became ready_for_decision (the dashboard).
+  virtual void readiness(const core::Readiness& readiness) { (void)readiness; }
+  // Readiness could not be measured; the run's outcome stands.
+  virtual void readiness_unmeasured(const std::string& why) {
+    note("readiness not measured: " + why);
+  }
 };
 
 }  // namespace factory::pipeline

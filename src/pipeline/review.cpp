@@ -3,9 +3,7 @@
 #include <fstream>
 #include <regex>
 
-#include "config/text_file.hpp"
-#include "lang/dependencies.hpp"
-
+#include "pipeline/change_measures.hpp"
 #include "pipeline/cycle.hpp"
 #include "pipeline/engine.hpp"
 
@@ -16,23 +14,6 @@ using core::Stage;
 
 namespace {
 const char* const k_leftover_pattern = R"(\b(TODO|FIXME|XXX)\b)";
-
-// "file:line" of each added line that declares a dependency in a manifest.
-std::vector<std::string> new_dependencies(const std::string& workspace,
-                                          const std::vector<vcs::AddedLines>& added) {
-  std::vector<std::string> found;
-  for (const auto& file : added) {
-    if (!lang::is_dependency_manifest(file.path)) continue;
-    auto text = config::try_read_text_file(fs::path(workspace) / file.path).value_or("");
-    auto declared = lang::dependency_lines(file.path, text);
-    for (const auto& [number, line] : file.lines) {
-      if (std::find(declared.begin(), declared.end(), number) != declared.end()) {
-        found.push_back(fmt::format("{}:{}", file.path, number));
-      }
-    }
-  }
-  return found;
-}
 }  // namespace
 
 // The built-in review: the task's whole diff against its base, measured and searched for
@@ -46,11 +27,7 @@ StageReport Engine::run_review(Cycle& cycle) {
   auto started = m_deps.clock.now_ms();
 
   std::vector<std::string> findings;
-  long long lines = 0;
-  auto changes = m_deps.vcs.changes_since(task.workspace, task.base_commit);
-  for (const auto& change : changes) {
-    lines += std::max(change.added_lines, 0) + std::max(change.removed_lines, 0);
-  }
+  long long lines = lines_changed(m_deps.vcs.changes_since(task.workspace, task.base_commit));
   int limit = m_setup.contract.limits.max_lines_changed.value_or(m_setup.config.review_max_lines);
   if (lines > limit) {
     findings.push_back(fmt::format("diff too large: {} lines changed (limit {})", lines, limit));
@@ -61,9 +38,11 @@ StageReport Engine::run_review(Cycle& cycle) {
   if (auto allowed = m_setup.contract.limits.new_dependencies) {
     auto deps = new_dependencies(task.workspace, added);
     if (static_cast<int>(deps.size()) > *allowed) {
+      std::vector<std::string> where;
+      for (const auto& d : deps) where.push_back(d.text());
       findings.push_back(fmt::format("{} new dependenc{} (limit {}): {}", deps.size(),
                                      deps.size() == 1 ? "y" : "ies", *allowed,
-                                     fmt::join(deps, ", ")));
+                                     fmt::join(where, ", ")));
     }
   }
   for (const auto& file : added) {

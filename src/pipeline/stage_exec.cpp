@@ -4,9 +4,11 @@
 
 #include "core/error.hpp"
 #include "extract/extractor.hpp"
+#include "pipeline/coverage_gate.hpp"
 #include "pipeline/cycle.hpp"
 #include "pipeline/engine.hpp"
 #include "pipeline/output_tail.hpp"
+#include "pipeline/requirements.hpp"
 #include "report/style.hpp"
 
 namespace factory::pipeline {
@@ -31,15 +33,6 @@ std::string expand(std::string value,
   return value;
 }
 
-std::optional<double> last_percentage(const std::string& output, const std::string& pattern) {
-  std::regex re(pattern, std::regex::ECMAScript | std::regex::multiline);
-  std::optional<double> found;
-  for (auto it = std::sregex_iterator(output.begin(), output.end(), re);
-       it != std::sregex_iterator(); ++it) {
-    if (it->size() > 1) found = std::stod((*it)[1].str());
-  }
-  return found;
-}
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> Engine::stage_env(Stage stage) const {
@@ -108,8 +101,9 @@ void Engine::extract_root_cause(StageReport& report) const {
   // Only a stage that ran and went red has an error to find; a failed acceptance check already
   // says what failed, and a tdd-setup "red confirmed" is a pass.
   if (report.outcome != Outcome::failed || report.note != StageNote::ran ||
-      !report.blocked.empty() || !report.checks.empty() || report.log_path.empty()) {
-    return;
+      !report.blocked.empty() || !report.checks.empty() || report.log_path.empty() ||
+      report.extraction) {
+    return;  // (an extraction already set came from the stage's own check, e.g. coverage gaps)
   }
   extract::Options options;
   options.root = m_setup.task.workspace;
@@ -132,6 +126,7 @@ StageReport Engine::run_command_stage(Stage stage, Cycle& cycle) {
     report.note = StageNote::no_command;
     report.detail = "no command configured";
     report.hint = fmt::format("set [stages.{}] command in .factory.toml", core::stage_name(stage));
+    if (stage == Stage::unit_test) requirements_not_run(m_setup.contract.requirements, report);
     return report;
   }
   if (auto tool = missing_tool(spec)) {
@@ -139,21 +134,20 @@ StageReport Engine::run_command_stage(Stage stage, Cycle& cycle) {
     report.note = StageNote::tool_missing;
     report.detail = fmt::format("tool missing: {}", *tool);
     report.hint = spec.install_hint;
+    if (stage == Stage::unit_test) requirements_not_run(m_setup.contract.requirements, report);
     return report;
   }
+  // A report left by an earlier run must never be read as this run's measurement.
+  std::error_code ec;
+  if (stage == Stage::coverage) fs::remove(coverage_report_path(spec, m_setup.cache_dir), ec);
   auto result = execute(stage, spec.command, cycle, report);
-  if (stage == Stage::coverage && report.outcome == Outcome::passed &&
-      !spec.coverage_pattern.empty()) {
-    auto percent = last_percentage(result.output, spec.coverage_pattern);
-    int min = m_setup.config.coverage_min;
-    if (!percent) {
-      report.outcome = Outcome::failed;
-      report.detail = "could not read the coverage total from the output";
-      report.hint = "check the coverage command prints a total, or fix coverage_pattern";
-    } else {
-      report.detail = fmt::format("coverage {:.0f}% (min {})", *percent, min);
-      if (*percent < min) report.outcome = Outcome::failed;
-    }
+  if (stage == Stage::coverage && report.outcome == Outcome::passed) {
+    check_coverage(cycle, report, spec, result.output);
+  }
+  if (stage == Stage::unit_test) {
+    RequirementRun run{m_deps.runner,    m_deps.store,      m_setup.task, spec,
+                       stage_env(stage), cycle.run_log_dir, cycle.run.id};
+    check_requirements(run, m_setup.contract.requirements, report);
   }
   return report;
 }

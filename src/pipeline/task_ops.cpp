@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/task_id.hpp"
 #include "lang/detect.hpp"
+#include "pipeline/incident_apply.hpp"
 
 namespace factory::pipeline {
 
@@ -40,6 +41,7 @@ NewTaskResult create_task(Repo& repo, const NewTaskOptions& options, core::Proce
   std::string language = choose_language(repo, options.language);
   // Validated before anything is created, so a bad --allow leaves nothing behind.
   auto contract = initial_contract(repo, options.id, options.contract, runner);
+  auto inherited = apply_incidents(*repo.store, contract);
   const auto& tmpl = lang::template_for(language);
   fs::path ws = workspace_root(repo) / options.id;
   if (fs::exists(ws)) {
@@ -65,7 +67,10 @@ NewTaskResult create_task(Repo& repo, const NewTaskOptions& options, core::Proce
       contract::install_hook(repo.main_root(), ws, options.id, options.factory_binary);
       result.hook_installed = true;
     }
-    repo.store->create_task(task, options.actor);
+    repo.store->transaction([&] {
+      repo.store->create_task(task, options.actor);
+      record_applied(*repo.store, inherited, task.id, options.actor);
+    });
   } catch (...) {
     // A half-created task leaves nothing behind: no workspace, no branch, no new contract.
     try {
@@ -80,6 +85,7 @@ NewTaskResult create_task(Repo& repo, const NewTaskOptions& options, core::Proce
     throw;
   }
   result.warnings = unmatched_glob_warnings(contract, ws);
+  result.requirements = std::move(inherited);
   result.task = *repo.store->find_task(options.id);
   return result;
 }

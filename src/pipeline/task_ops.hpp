@@ -41,6 +41,7 @@ struct NewTaskResult {
   std::filesystem::path contract_file;
   bool hook_installed = false;        // git: the pre-commit boundary hook fires in the workspace
   std::vector<std::string> warnings;  // globs that match nothing yet
+  std::vector<core::TestRequirement> requirements;  // inherited from incidents (INCIDENTS.md)
 };
 
 // Creates the workspace, the branch, the contract, the hook and the task row; rolls back a

@@ -23,7 +23,7 @@ std::string read_contract_text(const fs::path& file, const std::string& task) {
 TaskSetup task_setup(const Repo& repo, const store::TaskRow& task) {
   // A finished task says so, rather than complaining about its missing workspace.
   if (!core::is_workable(task.status)) {
-    core::check_transition(task.status, core::TaskStatus::in_progress);
+    core::check_transition(task.status, core::TaskStatus::running);
   }
   if (!fs::is_directory(task.workspace)) {
     throw Error(ExitCode::usage,

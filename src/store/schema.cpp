@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "store/audit_chain.hpp"
 
 namespace factory::store {
 
@@ -75,16 +76,21 @@ ALTER TABLE stage_results ADD COLUMN findings TEXT NOT NULL DEFAULT '[]';
 
 // Version 3: the audit chain, incidents, coverage analyses and readiness metrics.
 // Every event carries prev_hash and hash (docs/AUDIT.md); audit_head keeps the last seq and
-// digest outside the events table so a truncated trail is caught. No other table has a column
-// named hash.
+// digest outside the events table so a truncated trail is caught, and is never deleted (its one
+// row is moved by each append). No other table has a column named hash. The code step
+// (chain_existing_events) chains the events written before this version. events_by_run serves
+// the lookups of a run's events (its actor, its stages), which would otherwise scan the trail.
 constexpr const char* k_v3 = R"sql(
 ALTER TABLE events ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX events_by_run ON events(run_id, seq);
 CREATE TABLE audit_head(
   id INTEGER PRIMARY KEY CHECK (id = 1),
   last_seq INTEGER NOT NULL,
   last_digest TEXT NOT NULL
 );
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+BEGIN SELECT RAISE(ABORT, 'audit_head is the audit trail''s head and is never deleted'); END;
 CREATE TABLE incidents(
   id INTEGER PRIMARY KEY,
   task TEXT NOT NULL,
@@ -120,6 +126,16 @@ CREATE TABLE readiness(
 );
 )sql";
 
+// Code that runs after a step's SQL, in the same transaction: what SQL alone cannot do.
+using MigrationCode = void (*)(SQLite::Database&);
+
+// Per step, like migrations(): nullptr for the steps that are SQL only.
+MigrationCode code_of(int step) {
+  static const std::vector<MigrationCode> k_code = {nullptr, nullptr,
+                                                    &detail::chain_existing_events};
+  return step < static_cast<int>(k_code.size()) ? k_code[step] : nullptr;
+}
+
 int read_user_version(SQLite::Database& db) {
   return db.execAndGet("PRAGMA user_version").getInt();
 }
@@ -130,6 +146,7 @@ void apply_step(SQLite::Database& db, int step, const std::string& sql) {
   try {
     if (read_user_version(db) == step) {
       db.exec(sql);
+      if (auto code = code_of(step)) code(db);
       db.exec(fmt::format("PRAGMA user_version = {}", step + 1));
     }
     db.exec("COMMIT");

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "store/audit_chain.hpp"
 #include "store/schema.hpp"
 
 namespace factory::store {
@@ -20,11 +21,16 @@ std::unique_ptr<SQLite::Database> open_database(const fs::path& db_path) {
   const bool in_memory = db_path == k_memory;
   try {
     if (!in_memory && db_path.has_parent_path()) fs::create_directories(db_path.parent_path());
-    auto db = std::make_unique<SQLite::Database>(db_path.string(),
-                                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    // NOMUTEX: a Store is used by one thread at a time, so SQLite's per-call locking is pure
+    // cost (a tenth of `audit verify` over a million rows).
+    auto db = std::make_unique<SQLite::Database>(
+        db_path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
     // The timeout first: switching to WAL needs a lock another process may hold.
     db->exec("PRAGMA busy_timeout=5000");
     if (!in_memory) db->exec("PRAGMA journal_mode=WAL");
+    // NORMAL is durable across crashes of factory in WAL mode; decision events are synced
+    // explicitly at their commit (detail::sync_wal), the equivalent of synchronous=FULL.
+    db->exec("PRAGMA synchronous=NORMAL");
     db->exec("PRAGMA foreign_keys=ON");
     return db;
   } catch (const std::exception& e) {
@@ -33,6 +39,9 @@ std::unique_ptr<SQLite::Database> open_database(const fs::path& db_path) {
                       "check that the directory exists and is writable");
   }
 }
+
+constexpr const char* k_event_select =
+    "SELECT seq, ts, task, run_id, actor, action, payload, prev_hash, hash FROM events";
 
 EventRow read_event(SQLite::Statement& query) {
   EventRow row;
@@ -43,7 +52,26 @@ EventRow read_event(SQLite::Statement& query) {
   row.actor = query.getColumn(4).getString();
   row.action = query.getColumn(5).getString();
   row.payload = query.getColumn(6).getString();
+  row.prev_hash = query.getColumn(7).getString();
+  row.hash = query.getColumn(8).getString();
   return row;
+}
+
+core::Error head_missing() {
+  return core::Error(core::ExitCode::blocked,
+                     "the audit trail's head (table audit_head in state.db) is missing: the "
+                     "trail was edited outside factory, so no event can be chained to it",
+                     "run 'factory audit verify' to see what changed, and restore state.db from "
+                     "a backup");
+}
+
+// The insert failing on seq: rows were added past audit_head by hand.
+core::Error seq_taken(int64_t seq) {
+  return core::Error(core::ExitCode::blocked,
+                     fmt::format("the audit trail already has a seq {} past its head: state.db "
+                                 "was edited outside factory",
+                                 seq),
+                     "run 'factory audit verify' to see what changed");
 }
 
 std::string env_or_empty(const char* name) {
@@ -76,30 +104,61 @@ int64_t Store::append_event(const std::string& task, std::optional<int64_t> run_
   if (payload.is_discarded() || !payload.is_object()) {
     throw std::invalid_argument("event payload is not a JSON object: " + payload_json);
   }
-  SQLite::Statement insert(
-      *m_db, "INSERT INTO events(ts, task, run_id, actor, action, payload) VALUES(?,?,?,?,?,?)");
-  insert.bind(1, static_cast<int64_t>(m_clock.now_ms()));
-  insert.bind(2, task);
-  if (run_id) {
-    insert.bind(3, static_cast<int64_t>(*run_id));
-  } else {
-    insert.bind(3);
-  }
-  insert.bind(4, actor);
-  insert.bind(5, action);
-  insert.bind(6, payload.dump());
-  insert.exec();
-  return m_db->getLastInsertRowid();
+  EventRow row;
+  row.task = task;
+  row.run_id = run_id;
+  row.actor = actor;
+  row.action = action;
+  row.payload = payload.dump();
+  // Read head, insert, move head: one write transaction, so two processes appending at once
+  // are serialised by SQLite's write lock instead of both chaining to the same head.
+  transaction([&] {
+    auto head = detail::read_head(*m_db);
+    if (!head) throw head_missing();
+    row.seq = head->last_seq + 1;
+    row.ts = m_clock.now_ms();
+    row.prev_hash = head->digest;
+    row.hash = event_hash(row);
+    SQLite::Statement insert(*m_db,
+                             "INSERT OR IGNORE INTO events(seq, ts, task, run_id, actor, action, "
+                             "payload, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?)");
+    insert.bind(1, static_cast<int64_t>(row.seq));
+    insert.bind(2, static_cast<int64_t>(row.ts));
+    insert.bind(3, row.task);
+    if (row.run_id) {
+      insert.bind(4, static_cast<int64_t>(*row.run_id));
+    } else {
+      insert.bind(4);
+    }
+    insert.bind(5, row.actor);
+    insert.bind(6, row.action);
+    insert.bind(7, row.payload);
+    insert.bind(8, row.prev_hash);
+    insert.bind(9, row.hash);
+    if (insert.exec() == 0) throw seq_taken(row.seq);
+    detail::write_head(*m_db, {row.seq, row.hash});
+    if (is_decision_event(row.action, row.payload)) m_sync_pending = true;
+  });
+  return row.seq;
 }
 
-std::vector<EventRow> Store::events(const std::string& task) const {
-  SQLite::Statement query(*m_db,
-                          "SELECT seq, ts, task, run_id, actor, action, payload FROM events "
-                          "WHERE task = ? ORDER BY seq");
+std::vector<EventRow> Store::events(const std::string& task,
+                                    std::optional<int64_t> since_ms) const {
+  // The (task, seq) index gives the rows in order; ts is only filtered, never sorted on.
+  SQLite::Statement query(
+      *m_db, std::string(k_event_select) + (since_ms ? " WHERE task = ? AND ts >= ? ORDER BY seq"
+                                                     : " WHERE task = ? ORDER BY seq"));
   query.bind(1, task);
+  if (since_ms) query.bind(2, static_cast<int64_t>(*since_ms));
   std::vector<EventRow> rows;
   while (query.executeStep()) rows.push_back(read_event(query));
   return rows;
+}
+
+void Store::for_each_event(const std::function<void(const EventRow&)>& fn) const {
+  detail::ReadSnapshot snapshot(*m_db, m_tx_depth);
+  SQLite::Statement query(*m_db, std::string(k_event_select) + " ORDER BY seq");
+  while (query.executeStep()) fn(read_event(query));
 }
 
 // Only the outermost level holds the write lock; inner levels are savepoints, so an inner
@@ -122,8 +181,13 @@ void Store::commit() {
   try {
     m_db->exec("COMMIT");
   } catch (...) {
+    m_sync_pending = false;
     m_db->tryExec("ROLLBACK");
     throw;
+  }
+  if (m_sync_pending) {
+    m_sync_pending = false;
+    detail::sync_wal(*m_db);
   }
 }
 
@@ -135,6 +199,7 @@ void Store::rollback() {
     m_db->tryExec(fmt::format("ROLLBACK TO factory_{}", level));
     m_db->tryExec(fmt::format("RELEASE factory_{}", level));
   } else {
+    m_sync_pending = false;
     m_db->tryExec("ROLLBACK");
   }
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "core/stage.hpp"
 #include "core/task_status.hpp"
 #include "extract/finding.hpp"
+#include "store/audit.hpp"
 
 namespace SQLite {
 class Database;
@@ -74,11 +76,32 @@ struct EventRow {
   std::optional<int64_t> run_id;
   std::string actor;
   std::string action;
-  std::string payload;  // JSON object
+  std::string payload;    // JSON object
+  std::string prev_hash;  // the previous event's hash; k_genesis_hash for seq 1
+  std::string hash;       // hex SHA-256 of prev_hash and the other columns (docs/AUDIT.md)
+};
+
+// How an incident's test requirement was used (table incident_uses).
+enum class IncidentUse {
+  applied,  // `factory new` put the requirement into a task's contract
+  caught,   // the required test was missing or failing in one of that task's runs
+};
+
+// An incident and the test requirement it left (`factory incident add`).
+struct IncidentRow {
+  int64_t id = 0;
+  std::string task;                // the task the incident was found in
+  std::string root_cause;          // one line: what went wrong
+  std::string test_id;             // the test that must exist and pass from now on
+  std::vector<std::string> paths;  // globs the requirement applies to; empty = every task
+  std::string actor;
+  int64_t created_at = 0;  // ms since epoch
+  int applied = 0;         // list_incidents: distinct tasks whose contract got the requirement
+  int caught = 0;          // list_incidents: runs in which the test was missing or failing
 };
 
 // The SQLite state at .factory/state.db: WAL, schema migrated through PRAGMA user_version.
-// Every state change also appends an event.
+// Every state change also appends an event. One thread at a time (the connection is NOMUTEX).
 class Store {
  public:
   // Opens (creating and migrating as needed). ":memory:" works for tests.
@@ -121,11 +144,20 @@ class Store {
   std::optional<StageResultRow> green_on_tree(const std::string& task, core::Stage stage,
                                               const std::string& tree_id) const;
 
-  // Appends an event and returns its seq.
+  // Appends an event chained to audit_head (in a write transaction, so concurrent processes
+  // never fork the chain) and returns its seq; a decision event (is_decision_event) is on disk
+  // when the outermost transaction returns. Blocked Error when audit_head is gone.
   int64_t append_event(const std::string& task, std::optional<int64_t> run_id,
                        const std::string& actor, const std::string& action,
                        const std::string& payload_json = "{}");
-  std::vector<EventRow> events(const std::string& task) const;
+  // The task's events in seq order, those at or after `since_ms` when given (index task, seq).
+  std::vector<EventRow> events(const std::string& task,
+                               std::optional<int64_t> since_ms = std::nullopt) const;
+  // Streams the whole trail in seq order, one row at a time, inside one read snapshot; `fn`
+  // must not write to the store.
+  void for_each_event(const std::function<void(const EventRow&)>& fn) const;
+  // Re-walks the chain from seq 1 and checks audit_head; the first broken link, if any.
+  AuditVerify verify_chain() const;
 
   // Keeps a coverage stage's analysis (JSON) for the tree it ran on.
   void put_coverage(int64_t run_id, const std::string& task, const std::string& tree_id,
@@ -143,6 +175,17 @@ class Store {
   std::optional<std::pair<std::string, std::string>> latest_readiness(
       const std::string& task) const;
 
+  // Records an incident found in an existing task, with an `incident_added` event on that task;
+  // returns its id. Usage Error for an unknown task, an empty root cause or test id.
+  int64_t add_incident(const IncidentRow& incident);
+  // Every incident, oldest first, with its applied and caught counts.
+  std::vector<IncidentRow> list_incidents() const;
+  // Records one use of an incident's requirement in `task` (and an `incident_applied` or
+  // `incident_caught` event there); `note` says what was caught ("missing", "failed").
+  void record_incident_use(int64_t incident_id, const std::string& task, IncidentUse kind,
+                           std::optional<int64_t> run_id, const std::string& actor,
+                           const std::string& note = "");
+
   // Runs `fn` in one transaction.
   template <typename Fn>
   void transaction(Fn&& fn);
@@ -155,6 +198,8 @@ class Store {
   std::unique_ptr<SQLite::Database> m_db;
   const core::Clock& m_clock;
   int m_tx_depth = 0;  // nested transaction() calls become savepoints inside the outermost
+  // A decision event was appended: the outermost commit syncs the WAL (detail::sync_wal).
+  bool m_sync_pending = false;
 };
 
 template <typename Fn>

@@ -14,13 +14,20 @@ TEST_CASE("names round-trip") {
   CHECK_FALSE(parse_status("done").has_value());
 }
 
-TEST_CASE("a run may end a workable task in progress, failed or ready") {
-  for (S from : {S::created, S::in_progress, S::failed, S::ready_for_decision}) {
-    CHECK(can_transition(from, S::failed));
-    CHECK(can_transition(from, S::ready_for_decision));
-    CHECK(can_transition(from, S::in_progress));
+TEST_CASE("a run starts from a workable task and ends it in progress, failed or ready") {
+  for (S from : {S::created, S::in_progress, S::failed, S::ready_for_decision, S::rolled_back}) {
+    CHECK(can_transition(from, S::running));
+    CHECK_FALSE(can_transition(from, S::in_progress));  // only through running
     CHECK(is_workable(from));
   }
+  CHECK(can_transition(S::running, S::failed));
+  CHECK(can_transition(S::running, S::ready_for_decision));
+  CHECK(can_transition(S::running, S::in_progress));
+  // a run that was cut off (the process killed) leaves the task running; the next run takes over
+  CHECK(can_transition(S::running, S::running));
+  CHECK(is_workable(S::running));
+  // a person decides only after a run made the task ready
+  CHECK_FALSE(can_transition(S::running, S::approved));
 }
 
 TEST_CASE("approval only from ready_for_decision") {
@@ -46,7 +53,7 @@ TEST_CASE("an illegal transition is blocked and names the legal next steps") {
   } catch (const Error& e) {
     CHECK(e.code() == ExitCode::blocked);
     CHECK(std::string(e.what()).find("failed") != std::string::npos);
-    CHECK(e.hint().find("ready_for_decision") != std::string::npos);
+    CHECK(e.hint().find("running") != std::string::npos);
   }
-  CHECK_NOTHROW(check_transition(S::created, S::in_progress));
+  CHECK_NOTHROW(check_transition(S::created, S::running));
 }

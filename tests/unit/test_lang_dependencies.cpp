@@ -57,3 +57,33 @@ TEST_CASE("pyproject.toml: PEP 621 lists and Poetry tables") {
       "pyproject.toml", "[tool.poetry.dependencies]\npython = \"^3.11\"\nrequests = \"^2\"\n");
   CHECK(poetry == std::vector<int>{3});
 }
+
+TEST_CASE("CMake: each find_package call names a package") {
+  CHECK(is_dependency_manifest("CMakeLists.txt"));
+  CHECK(is_dependency_manifest("cmake/deps.cmake"));
+  auto found = factory::lang::declared_dependencies(
+      "CMakeLists.txt",
+      "project(calc)\n# find_package(Old)\nfind_package(fmt REQUIRED)\n  find_package( "
+      "Boost 1.74 COMPONENTS system)\npkg_check_modules(X REQUIRED x)\n");
+  using D = factory::lang::Dependency;
+  CHECK(found == std::vector<D>{{3, "fmt"}, {4, "Boost"}});
+}
+
+TEST_CASE("every manifest kind names the dependency it declares") {
+  using factory::lang::declared_dependencies;
+  using D = factory::lang::Dependency;
+  CHECK(declared_dependencies("requirements.txt", "requests[socks]==2.31\n") ==
+        std::vector<D>{{1, "requests"}});
+  CHECK(declared_dependencies("go.mod", "require (\n\tgithub.com/a/b v1.2.3\n)\n") ==
+        std::vector<D>{{2, "github.com/a/b"}});
+  CHECK(declared_dependencies("Cargo.toml", "[dependencies]\nserde = \"1\"\n") ==
+        std::vector<D>{{2, "serde"}});
+  CHECK(declared_dependencies("package.json", "{\"dependencies\": {\n  \"left-pad\": \"1\"\n}}") ==
+        std::vector<D>{{2, "left-pad"}});
+  CHECK(declared_dependencies("pyproject.toml",
+                              "[project]\ndependencies = [\n  \"rich>=13\",\n]\n") ==
+        std::vector<D>{{3, "rich"}});
+  CHECK(declared_dependencies("pyproject.toml",
+                              "[tool.poetry.dependencies]\npython = \"^3\"\n"
+                              "httpx = \"^0.27\"\n") == std::vector<D>{{3, "httpx"}});
+}

@@ -109,9 +109,9 @@ TEST_CASE("set_status records who moved the task, from where, to where and why")
   store.create_task(sample_task("calc"), "alice");
   auto run = store.begin_run("calc", "tdd-setup..accept", "alice");
   clock.advance(1000);
-  store.set_status("calc", core::TaskStatus::in_progress, "bob", "run started", run.id);
+  store.set_status("calc", core::TaskStatus::running, "bob", "run started", run.id);
 
-  CHECK(store.find_task("calc")->status == core::TaskStatus::in_progress);
+  CHECK(store.find_task("calc")->status == core::TaskStatus::running);
   auto events = store.events("calc");
   REQUIRE(events.size() == 3);
   const auto& moved = events.back();
@@ -121,11 +121,11 @@ TEST_CASE("set_status records who moved the task, from where, to where and why")
   CHECK(moved.run_id == run.id);
   auto payload = payload_of(moved);
   CHECK(payload["from"] == "created");
-  CHECK(payload["to"] == "in_progress");
+  CHECK(payload["to"] == "running");
   CHECK(payload["reason"] == "run started");
 
   SUBCASE("moving to the same status writes nothing") {
-    store.set_status("calc", core::TaskStatus::in_progress, "bob", "again");
+    store.set_status("calc", core::TaskStatus::running, "bob", "again");
     CHECK(store.events("calc").size() == 3);
   }
 }
@@ -148,7 +148,7 @@ TEST_CASE("set_status on an unknown task is a usage error") {
   FakeClock clock;
   Store store(":memory:", clock);
   try {
-    store.set_status("ghost", core::TaskStatus::in_progress, "alice", "");
+    store.set_status("ghost", core::TaskStatus::running, "alice", "");
     FAIL("unknown task accepted");
   } catch (const core::Error& e) {
     CHECK(e.code() == ExitCode::usage);
