@@ -272,7 +272,7 @@ assert_blocked() {
   assert_blocked t README.md
   [[ "$stderr" == *"needs a reason"* ]]
 
-  USER=alice FACTORY_ALLOW_OUTSIDE="release hotfix, agreed with bob" try_commit "$WS" -m "escape"
+  FACTORY_ACTOR=alice FACTORY_ALLOW_OUTSIDE="release hotfix, agreed with bob" try_commit "$WS" -m "escape"
   assert_status 0
   [[ "$stderr" == *"alice committed outside task t's contract"* ]]
   [[ "$stderr" == *"release hotfix, agreed with bob"* ]]
@@ -378,7 +378,7 @@ use_logging_factory() {
   use_logging_factory
   echo "r" >>"$WS/README.md"
   git -C "$WS" add README.md
-  USER=carol FACTORY_ALLOW_OUTSIDE="agreed" try_commit "$WS" -m "escape"
+  FACTORY_ACTOR=carol FACTORY_ALLOW_OUTSIDE="agreed" try_commit "$WS" -m "escape"
   assert_status 0
   [[ "$stderr" == *"carol committed outside task t's contract"* ]]
   grep -qx "hook pre-commit --task t" "$STUB/calls"
