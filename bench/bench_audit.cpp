@@ -4,10 +4,7 @@
 // the task's events by the (task, seq) index, the three queries `status` makes, and a full scan
 // of the events table to /dev/null (what verify reads, without hashing). Median of interleaved
 // rounds after an untimed warm-up that also checks the results.
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -17,19 +14,16 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/clock.hpp"
 #include "store/audit.hpp"
 #include "store/store.hpp"
-
-extern char** environ;
+#include "support.hpp"
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using Clock = bench::Clock;
 
 namespace {
 
@@ -42,56 +36,22 @@ constexpr int k_tasks = 1000;
 constexpr const char* k_focus = "focus";  // the task the per-task commands ask about
 constexpr double k_target_task_ms = 20, k_target_status_ms = 20, k_target_verify_ms = 3000;
 
-[[noreturn]] void fail(const std::string& message) {
-  fmt::print(stderr, "bench_audit: FAILED: {}\n", message);
-  std::exit(1);
-}
-
-std::string read(const fs::path& file) {
-  std::ostringstream out;
-  out << std::ifstream(file, std::ios::binary).rdbuf();
-  return out.str();
-}
-
 struct Run {
   double ms = 0;
-  int status = -1;
   std::string out;
 };
 
-// Spawns argv in `cwd` with stdout to `out` (or /dev/null) and stderr to a file.
+// Runs argv in `cwd` with stdout kept (or dropped) and stderr to a scratch file; a command that
+// fails fails the benchmark, since its time would measure an error path.
 Run spawn_timed(const std::vector<std::string>& args, const fs::path& cwd, const fs::path& scratch,
                 bool keep_output) {
   const fs::path out = keep_output ? scratch / "out" : fs::path("/dev/null");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, (scratch / "err").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<char*> argv;
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  Run run;
-  pid_t pid = 0;
-  auto start = Clock::now();
-  if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-    fail("cannot start " + args[0]);
+  const bench::Child child = bench::spawn_child(args, cwd, out, scratch / "err");
+  if (!bench::exited_with(child.status, 0)) {
+    bench::fail(fmt::format("`{}` ended with status {:#x}: {}", fmt::join(args, " "), child.status,
+                            bench::read_file(scratch / "err").substr(0, 400)));
   }
-  waitpid(pid, &run.status, 0);
-  run.ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  posix_spawn_file_actions_destroy(&actions);
-  if (keep_output) run.out = read(out);
-  if (!WIFEXITED(run.status) || WEXITSTATUS(run.status) != 0) {
-    fail(fmt::format("`{}` ended with status {:#x}: {}", fmt::join(args, " "), run.status,
-                     read(scratch / "err").substr(0, 400)));
-  }
-  return run;
-}
-
-void shell(const std::string& command) {
-  if (std::system(command.c_str()) != 0) fail("command failed: " + command);
+  return {child.ms, keep_output ? bench::read_file(out) : ""};
 }
 
 uint64_t next_random(uint64_t& state) {  // xorshift64: the same trail every run
@@ -199,11 +159,6 @@ void fill_trail(const fs::path& db_path, int64_t total) {
   raw.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
-
 struct Pair {
   std::string what;
   std::vector<std::string> factory_args;
@@ -217,17 +172,10 @@ void compare(const Pair& pair, const fs::path& repo, const fs::path& scratch, in
     f.push_back(spawn_timed(pair.factory_args, repo, scratch, false).ms);
     s.push_back(spawn_timed(pair.sqlite_args, repo, scratch, false).ms);
   }
-  const double fm = median(f), sm = median(s);
+  const double fm = bench::median(f), sm = bench::median(s);
   fmt::print(
       "  {:<28} {:9.1f} ms   sqlite3 {:9.1f} ms   ratio {:5.2f}x   (target <= {:.0f} ms) {}\n",
       pair.what, fm, sm, fm / sm, pair.target_ms, fm <= pair.target_ms ? "ok" : "MISSED");
-}
-
-fs::path default_factory_bin(const char* argv0) {
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) self = fs::absolute(argv0);
-  return self.parent_path().parent_path() / "factory";  // <build>/bench/.. = <build>
 }
 
 }  // namespace
@@ -235,7 +183,7 @@ fs::path default_factory_bin(const char* argv0) {
 // Usage: bench_audit [--factory PATH] [--rounds N] [--events N] [--keep 1 (leave the repo, to
 // profile a command on it)]
 int main(int argc, char** argv) {
-  fs::path factory = default_factory_bin(argv[0]);
+  fs::path factory = bench::default_factory_bin(argv[0]);
   int rounds = k_default_rounds;
   int64_t events = k_default_events;
   bool keep = false;
@@ -246,14 +194,14 @@ int main(int argc, char** argv) {
     if (flag == "--events") events = std::max<int64_t>(20'000, std::atoll(argv[i + 1]));
     if (flag == "--keep") keep = std::atoi(argv[i + 1]) != 0;
   }
-  if (!fs::exists(factory)) fail("no factory binary at " + factory.string());
+  if (!fs::exists(factory)) bench::fail("no factory binary at " + factory.string());
   const fs::path scratch =
       fs::temp_directory_path() / fmt::format("factory-audit-bench-{}", getpid());
   const fs::path repo = scratch / "repo";
   fs::create_directories(repo);
   const std::string f = factory.string();
   // A real repository and a real task (with its workspace), so status has something to open.
-  shell(fmt::format(
+  bench::sh(fmt::format(
       "cd '{0}' && git init -q -b main && printf 'def add(a, b):\\n    return a + b\\n' > calc.py "
       "&& git add -A && git -c user.name=bench -c user.email=b@e commit -qm init && "
       "FACTORY_ACTOR=bench '{1}' init --lang python >/dev/null && "
@@ -271,10 +219,11 @@ int main(int argc, char** argv) {
   // Warm-up that checks the answers: a fast wrong result measures nothing.
   Run verify = spawn_timed({f, "audit", "verify"}, repo, scratch, true);
   if (verify.out.find(fmt::format("intact: {} events", events)) == std::string::npos) {
-    fail("audit verify did not find the whole trail intact: " + verify.out);
+    bench::fail("audit verify did not find the whole trail intact: " + verify.out);
   }
   Run audit = spawn_timed({f, "audit", k_focus, "--json"}, repo, scratch, true);
-  if (audit.out.find("\"task\": \"focus\"") == std::string::npos) fail("audit: " + audit.out);
+  if (audit.out.find("\"task\": \"focus\"") == std::string::npos)
+    bench::fail("audit: " + audit.out);
   const std::string focus_events =
       std::to_string(SQLite::Database(db.string())
                          .execAndGet("SELECT COUNT(*) FROM events WHERE task = 'focus'")
@@ -307,7 +256,7 @@ int main(int argc, char** argv) {
   fmt::print(
       "  {:<28} {:9.1f} ms   (process start and dynamic linking alone: the floor of "
       "every command)\n",
-      "factory --version", median(start_ms));
+      "factory --version", bench::median(start_ms));
   fmt::print("  (sqlite3 beside verify only reads the rows; verify also hashes each one)\n");
   if (keep) {
     fmt::print("  kept: {}\n", repo.string());

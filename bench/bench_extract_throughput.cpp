@@ -4,10 +4,7 @@
 // the log. The noise is what a CI log is made of (timestamps, key=value pairs, passing tests,
 // progress lines, the words "error" and "warning" in harmless places, ANSI colour), so a matcher
 // that fires on keywords pays for it here.
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,10 +20,10 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "support.hpp"
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using Clock = bench::Clock;
 
 namespace {
 
@@ -51,43 +48,11 @@ struct Run {
   size_t findings = 0;  // factory only: how many findings it returned
 };
 
-[[noreturn]] void fail(const std::string& message) {
-  fmt::print(stderr, "bench_extract_throughput: FAILED: {}\n", message);
-  std::exit(1);
-}
-
-std::string read(const fs::path& file) {
-  std::ostringstream out;
-  out << std::ifstream(file, std::ios::binary).rdbuf();
-  return out.str();
-}
-
-// Spawns argv in the scratch dir (outside any repository, so no .factory.toml patterns apply)
-// with stdout to `out` and stderr to `err`, and waits with wait4 so the child's own ru_maxrss is
-// what is reported (not the generator's memory in this process).
+// Runs argv in the scratch dir (outside any repository, so no .factory.toml patterns apply) with
+// stdout to `out` and stderr to `err`.
 Run spawn_measured(const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addchdir_np(&actions, out.parent_path().c_str());
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<char*> argv;
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  Run run;
-  pid_t pid = 0;
-  auto start = Clock::now();
-  if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-    posix_spawn_file_actions_destroy(&actions);
-    fail("cannot start " + args[0]);
-  }
-  struct rusage usage {};
-  wait4(pid, &run.status, 0, &usage);
-  run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  run.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB
-  posix_spawn_file_actions_destroy(&actions);
-  return run;
+  const bench::Child child = bench::spawn_child(args, out.parent_path(), out, err);
+  return {child.ms / 1000.0, child.peak_rss_mb, child.status};
 }
 
 // Writes the synthetic log: noise, the gcc error at half the size, the make line that it caused
@@ -216,20 +181,22 @@ Run run_factory(const fs::path& factory, const fs::path& log, const fs::path& sc
   Run run =
       spawn_measured({factory.string(), "extract", "--format", "json", log.string()}, out, err);
   if (!WIFEXITED(run.status) || WEXITSTATUS(run.status) > 1) {
-    fail(fmt::format("`factory extract` ended with status {:#x}: {}", run.status,
-                     read(err).substr(0, 400)));
+    bench::fail(fmt::format("`factory extract` ended with status {:#x}: {}", run.status,
+                            bench::read_file(err).substr(0, 400)));
   }
-  nlohmann::json doc = nlohmann::json::parse(read(out), nullptr, false);
+  nlohmann::json doc = nlohmann::json::parse(bench::read_file(out), nullptr, false);
   if (doc.is_discarded() || !doc.contains("findings") || doc["findings"].empty()) {
-    fail("`factory extract` returned no findings (stdout: " + read(out).substr(0, 400) + ")");
+    bench::fail("`factory extract` returned no findings (stdout: " +
+                bench::read_file(out).substr(0, 400) + ")");
   }
   const auto& first = doc["findings"][0];
   const std::string message = first.value("message", "");
   if (first.value("file", "") != k_error_file || first.value("line", 0) != k_error_line ||
       first.value("column", 0) != k_error_column ||
       message.find(k_error_word) == std::string::npos) {
-    fail(fmt::format("the first finding is not the buried gcc error {}:{}:{}; it is {}",
-                     k_error_file, k_error_line, k_error_column, first.dump().substr(0, 400)));
+    bench::fail(fmt::format("the first finding is not the buried gcc error {}:{}:{}; it is {}",
+                            k_error_file, k_error_line, k_error_column,
+                            first.dump().substr(0, 400)));
   }
   run.findings = doc["findings"].size();
   return run;
@@ -239,15 +206,11 @@ Run run_grep(const fs::path& log, const fs::path& scratch) {
   const fs::path out = scratch / "grep.out";
   Run run =
       spawn_measured({"grep", "-cE", "error|FAIL|panic", log.string()}, out, scratch / "grep.err");
-  if (!WIFEXITED(run.status) || WEXITSTATUS(run.status) != 0 || std::atoll(read(out).c_str()) < 1) {
-    fail("grep found nothing in the log: " + read(out));
+  if (!WIFEXITED(run.status) || WEXITSTATUS(run.status) != 0 ||
+      std::atoll(bench::read_file(out).c_str()) < 1) {
+    bench::fail("grep found nothing in the log: " + bench::read_file(out));
   }
   return run;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 fs::path make_log(const fs::path& scratch, uint64_t mib) {
@@ -285,7 +248,7 @@ double bench_main_log(const fs::path& factory, const fs::path& scratch, uint64_t
     factory_findings = f.findings;
     grep_rss = std::max(grep_rss, g.peak_rss_mb);
   }
-  const double f = median(factory_s), g = median(grep_s);
+  const double f = bench::median(factory_s), g = bench::median(grep_s);
   const auto [f_low, f_high] = std::minmax_element(factory_s.begin(), factory_s.end());
   fmt::print(
       "  factory extract --format json  {:7.3f} s (min {:.3f}, max {:.3f})  {:7.1f} MB/s  "
@@ -321,18 +284,11 @@ void bench_big_log(const fs::path& factory, const fs::path& scratch, uint64_t mi
   fs::remove(log);
 }
 
-fs::path default_factory_bin(const char* argv0) {
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) self = fs::absolute(argv0);
-  return self.parent_path().parent_path() / "factory";  // <build>/bench/.. = <build>
-}
-
 }  // namespace
 
 // Usage: bench_extract_throughput [--factory PATH] [--rounds N] [--mb N] [--big-mb N (0: skip)]
 int main(int argc, char** argv) {
-  fs::path factory_bin = default_factory_bin(argv[0]);
+  fs::path factory_bin = bench::default_factory_bin(argv[0]);
   int rounds = k_default_rounds;
   uint64_t mib = k_default_mib, big_mib = k_default_big_mib;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -342,7 +298,7 @@ int main(int argc, char** argv) {
     if (flag == "--mb") mib = std::max<uint64_t>(1, std::strtoull(argv[i + 1], nullptr, 10));
     if (flag == "--big-mb") big_mib = std::strtoull(argv[i + 1], nullptr, 10);
   }
-  if (!fs::exists(factory_bin)) fail("no factory binary at " + factory_bin.string());
+  if (!fs::exists(factory_bin)) bench::fail("no factory binary at " + factory_bin.string());
   const fs::path scratch =
       fs::temp_directory_path() / fmt::format("factory-extract-bench-{}", getpid());
   fs::create_directories(scratch);

@@ -2,9 +2,7 @@
 // pre-commit hook against pre-commit, lefthook and the floor (a hook that is just `exit 1`).
 // Each tool gets its own fresh repository with the same 50 staged files and the same boundary
 // (20 allowed globs; one staged file is outside them), so every variant must block the commit.
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,14 +14,13 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "support.hpp"
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using Clock = bench::Clock;
 
 namespace {
 
@@ -66,13 +63,6 @@ std::optional<std::string> setup_failed(const std::string& command, const fs::pa
   return "setup failed: " + last;
 }
 
-void sh(const std::string& command) {
-  if (std::system(command.c_str()) != 0) {
-    fmt::print(stderr, "bench: command failed: {}\n", command);
-    std::exit(1);
-  }
-}
-
 // First line of a command's stdout ("" when it fails).
 std::string first_line(const std::string& command) {
   std::array<char, 256> buffer{};
@@ -86,17 +76,6 @@ std::string first_line(const std::string& command) {
 
 bool on_path(const std::string& tool) {
   return try_sh("command -v " + quote(tool));
-}
-
-void write(const fs::path& file, const std::string& text) {
-  fs::create_directories(file.parent_path());
-  std::ofstream(file) << text;
-}
-
-std::string read(const fs::path& file) {
-  std::ostringstream out;
-  out << std::ifstream(file).rdbuf();
-  return out.str();
 }
 
 // The allowed globs of the contract, `src/mod1/**` ... `src/mod20/**`.
@@ -118,9 +97,9 @@ std::vector<std::string> tracked_files() {
 
 // A committed repository with the 50 files plus the tool's own config files.
 void make_repo(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& extra) {
-  for (const auto& file : tracked_files()) write(dir / file, "first line\n");
-  for (const auto& [file, text] : extra) write(dir / file, text);
-  sh(
+  for (const auto& file : tracked_files()) bench::write_file(dir / file, "first line\n");
+  for (const auto& [file, text] : extra) bench::write_file(dir / file, text);
+  bench::sh(
       fmt::format("cd {} && git init -q -b main && git config user.name bench && "
                   "git config user.email bench@example.com && git config commit.gpgsign false && "
                   "git add -A && git commit -qm init",
@@ -130,32 +109,13 @@ void make_repo(const fs::path& dir, const std::vector<std::pair<std::string, std
 // Modifies and stages all 50 files; a blocked commit leaves them staged for the next round.
 void stage_change(const fs::path& dir) {
   for (const auto& file : tracked_files()) std::ofstream(dir / file, std::ios::app) << "edit\n";
-  sh(fmt::format("git -C {} add -A", quote(dir.string())));
+  bench::sh(fmt::format("git -C {} add -A", quote(dir.string())));
 }
 
 // Runs `git commit -q -m x` in `dir` with output to `log`; returns its wait status.
 int spawn_commit(const fs::path& dir, const fs::path& log) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  std::string where = dir.string();
-  std::vector<char*> argv = {const_cast<char*>("git"),
-                             const_cast<char*>("-C"),
-                             where.data(),
-                             const_cast<char*>("commit"),
-                             const_cast<char*>("-q"),
-                             const_cast<char*>("-m"),
-                             const_cast<char*>("x"),
-                             nullptr};
-  pid_t pid = 0;
-  int status = -1;
-  if (posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ) == 0) {
-    waitpid(pid, &status, 0);
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  return status;
+  return bench::spawn_child({"git", "-C", dir.string(), "commit", "-q", "-m", "x"}, dir, log)
+      .status;
 }
 
 bool blocked(int status) {
@@ -171,7 +131,7 @@ std::string head_of(const fs::path& dir) {
 std::string check_blocks(const Variant& v, const fs::path& log) {
   const std::string before = head_of(v.commit_dir);
   const int status = spawn_commit(v.commit_dir, log);
-  const std::string output = read(log);
+  const std::string output = bench::read_file(log);
   if (!blocked(status)) return "the commit was NOT blocked: " + output;
   if (head_of(v.commit_dir) != before) return "the commit moved HEAD";
   auto staged = first_line(
@@ -261,7 +221,7 @@ Variant floor_variant(const fs::path& scratch) {
   const fs::path repo = scratch / "floor" / "repo";
   make_repo(repo, {});
   const fs::path hook = repo / ".git" / "hooks" / "pre-commit";
-  write(hook, "#!/bin/sh\nexit 1\n");
+  bench::write_file(hook, "#!/bin/sh\nexit 1\n");
   fs::permissions(hook, fs::perms::owner_all | fs::perms::group_read | fs::perms::others_read);
   v.commit_dir = repo;
   return v;
@@ -270,8 +230,9 @@ Variant floor_variant(const fs::path& scratch) {
 // The same git for every variant, isolated from the user's config, and no variable that would
 // make a hook pass (FACTORY_ALLOW_OUTSIDE, SKIP, LEFTHOOK=0) or point git elsewhere.
 void isolate_environment(const fs::path& scratch) {
-  write(scratch / "gitconfig",
-        "[user]\n\tname = bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n");
+  bench::write_file(
+      scratch / "gitconfig",
+      "[user]\n\tname = bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n");
   setenv("GIT_CONFIG_GLOBAL", (scratch / "gitconfig").c_str(), 1);
   setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
   setenv("PRE_COMMIT_HOME", (scratch / "pre-commit-home").c_str(), 1);
@@ -282,18 +243,9 @@ void isolate_environment(const fs::path& scratch) {
   }
 }
 
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> times) {
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
 std::optional<double> median_of(const std::vector<Variant>& variants, const std::string& name) {
   for (const auto& v : variants) {
-    if (v.name == name && v.not_measured.empty() && !v.times.empty()) return median(v.times);
+    if (v.name == name && v.not_measured.empty() && !v.times.empty()) return bench::median(v.times);
   }
   return std::nullopt;
 }
@@ -314,13 +266,6 @@ void print_ratio(const std::vector<Variant>& variants, const std::string& a, con
              at_most ? "<=" : ">=", target, ok ? "ok" : "MISSED");
 }
 
-fs::path default_factory_bin(const char* argv0) {
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) self = fs::absolute(argv0);
-  return self.parent_path().parent_path() / "factory";  // <build>/bench/.. = <build>
-}
-
 // Checks that each variant blocks (also its warm-up), then times the rounds interleaved, so a
 // slow moment of the machine hits every variant alike. False when a variant did not block.
 bool measure(std::vector<Variant>& variants, int rounds, const fs::path& log) {
@@ -339,7 +284,7 @@ bool measure(std::vector<Variant>& variants, int rounds, const fs::path& log) {
       if (!v.not_measured.empty()) continue;
       auto start = Clock::now();
       int status = spawn_commit(v.commit_dir, log);
-      v.times.push_back(ms_since(start));
+      v.times.push_back(bench::ms_since(start));
       if (!blocked(status)) {
         v.not_measured = "NOT MEASURED: a timed commit went through";
         all_blocked = false;
@@ -360,8 +305,8 @@ void print_report(const std::vector<Variant>& variants, int rounds) {
       continue;
     }
     auto [low, high] = std::minmax_element(v.times.begin(), v.times.end());
-    fmt::print("  {:<11} {:8.1f} ms  (min {:.1f}, max {:.1f})  {}\n", v.name, median(v.times), *low,
-               *high, v.what);
+    fmt::print("  {:<11} {:8.1f} ms  (min {:.1f}, max {:.1f})  {}\n", v.name,
+               bench::median(v.times), *low, *high, v.what);
   }
   print_ratio(variants, "factory", "floor", 2, true);
   print_ratio(variants, "pre-commit", "factory", 15, false);
@@ -372,7 +317,7 @@ void print_report(const std::vector<Variant>& variants, int rounds) {
 
 int main(int argc, char** argv) {
   int rounds = k_default_rounds;
-  fs::path factory_bin = default_factory_bin(argv[0]);
+  fs::path factory_bin = bench::default_factory_bin(argv[0]);
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--rounds") rounds = std::max(1, std::atoi(argv[i + 1]));

@@ -3,33 +3,21 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <vector>
 
+#include "support.hpp"
 #include "vcs/git_vcs.hpp"
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using Clock = bench::Clock;
 
 namespace {
 
 constexpr int k_rounds = 7;
-
-void sh(const std::string& command) {
-  if (std::system(command.c_str()) != 0) {
-    fmt::print(stderr, "bench: command failed: {}\n", command);
-    std::exit(1);
-  }
-}
-
-void write(const fs::path& file, const std::string& text) {
-  std::ofstream(file) << text;
-}
 
 // A repository of `files` small files in folders of 100, committed.
 fs::path make_repo(const fs::path& dir, int files) {
@@ -37,17 +25,13 @@ fs::path make_repo(const fs::path& dir, int files) {
   for (int i = 0; i < files; ++i) {
     fs::path sub = dir / fmt::format("d{:03}", i / 100);
     if (i % 100 == 0) fs::create_directories(sub);
-    write(sub / fmt::format("f{}.txt", i), fmt::format("file {}\nline two\n", i));
+    bench::write_file(sub / fmt::format("f{}.txt", i), fmt::format("file {}\nline two\n", i));
   }
-  sh(
+  bench::sh(
       fmt::format("cd {} && git init -q -b main && git config user.name bench && "
                   "git config user.email bench@example.com && git add -A && git commit -qm init",
                   dir.string()));
   return dir;
-}
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
 // Median of k_rounds timings of `measured`, each preceded by an untimed `prepare`.
@@ -58,10 +42,9 @@ double median_ms(const std::function<void(int)>& prepare,
     prepare(round);
     auto start = Clock::now();
     measured(round);
-    times.push_back(ms_since(start));
+    times.push_back(bench::ms_since(start));
   }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  return bench::median(times);
 }
 
 void report(const std::string& what, double factory_ms, double shell_ms, const std::string& shell,
@@ -74,9 +57,11 @@ void report(const std::string& what, double factory_ms, double shell_ms, const s
 }
 
 void bench_commit(const fs::path& repo, int files) {
-  auto touch = [&](int round) { write(repo / "d000/f0.txt", fmt::format("edit {}\n", round)); };
+  auto touch = [&](int round) {
+    bench::write_file(repo / "d000/f0.txt", fmt::format("edit {}\n", round));
+  };
   double shell = median_ms(touch, [&](int) {
-    sh(fmt::format("cd {} && git add -A && git commit -qm shell", repo.string()));
+    bench::sh(fmt::format("cd {} && git add -A && git commit -qm shell", repo.string()));
   });
   double factory = median_ms(touch, [&](int) {
     factory::vcs::GitVcs vcs(repo);
@@ -88,11 +73,11 @@ void bench_commit(const fs::path& repo, int files) {
 
 void bench_revert(const fs::path& repo, int files, double target) {
   auto dirty = [&](int round) {
-    write(repo / "d000/f1.txt", fmt::format("broken {}\n", round));
-    write(repo / "d000/new.txt", "new file\n");
+    bench::write_file(repo / "d000/f1.txt", fmt::format("broken {}\n", round));
+    bench::write_file(repo / "d000/new.txt", "new file\n");
   };
   double shell = median_ms(dirty, [&](int) {
-    sh(fmt::format("cd {} && git reset -q --hard && git clean -fdq", repo.string()));
+    bench::sh(fmt::format("cd {} && git reset -q --hard && git clean -fdq", repo.string()));
   });
   double restore = median_ms(dirty, [&](int) {
     factory::vcs::GitVcs vcs(repo);
@@ -113,8 +98,8 @@ void bench_revert(const fs::path& repo, int files, double target) {
 void bench_new(const fs::path& repo, const fs::path& scratch) {
   auto nothing = [](int) {};
   double shell = median_ms(nothing, [&](int round) {
-    sh(fmt::format("cd {} && git worktree add -q -b shell-{} {}", repo.string(), round,
-                   (scratch / fmt::format("shell-ws-{}", round)).string()));
+    bench::sh(fmt::format("cd {} && git worktree add -q -b shell-{} {}", repo.string(), round,
+                          (scratch / fmt::format("shell-ws-{}", round)).string()));
   });
   double factory = median_ms(nothing, [&](int round) {
     factory::vcs::GitVcs vcs(repo);
