@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/lines.hpp"
 #include "report/dashboard.hpp"
 #include "report/root_cause.hpp"
 #include "report/style.hpp"
@@ -120,13 +121,8 @@ void TerminalObserver::print_failure_details(const pipeline::StageReport& r) {
 void TerminalObserver::print_tail(const std::string& tail) {
   if (tail.empty()) return;
   fmt::print("  {}\n", paint("OUTPUT (last lines)", Tone::strong, m_color));
-  size_t start = 0;
-  while (start < tail.size()) {
-    size_t end = tail.find('\n', start);
-    if (end == std::string::npos) end = tail.size();
-    fmt::print("    {}\n", report::printable(std::string_view(tail).substr(start, end - start)));
-    start = end + 1;
-  }
+  core::for_each_line(
+      tail, [](int, std::string_view line) { fmt::print("    {}\n", report::printable(line)); });
 }
 
 void TerminalObserver::print_next(const pipeline::StageReport& r) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/lines.hpp"
 
 namespace factory::coverage {
 
@@ -266,14 +267,8 @@ class DiffParser {
 
 ChangedLines parse_unified_diff(std::string_view diff_text) {
   DiffParser parser;
-  int number = 0;
-  size_t start = 0;
-  while (start < diff_text.size()) {
-    size_t end = diff_text.find('\n', start);
-    if (end == std::string_view::npos) end = diff_text.size();
-    parser.line(++number, diff_text.substr(start, end - start));
-    start = end + 1;
-  }
+  core::for_each_line(diff_text,
+                      [&](int number, std::string_view line) { parser.line(number, line); });
   return parser.take();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,9 +14,6 @@ namespace factory::coverage {
 Report parse_lcov(std::string_view text, const std::string& name, const PathMapper& mapper);
 Report parse_cobertura(std::string_view text, const std::string& name, PathMapper& mapper);
 Report parse_go_profile(std::string_view text, const std::string& name, const PathMapper& mapper);
-
-// Calls fn(line number from 1, line without its newline or '\r') for each line.
-void for_each_line(std::string_view text, const std::function<void(int, std::string_view)>& fn);
 
 // Throws core::Error(usage) "where: what" with `hint`.
 [[noreturn]] void bad_report(const std::string& where, const std::string& what,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/lines.hpp"
 #include "coverage/format_readers.hpp"
 
 namespace factory::coverage {
@@ -60,7 +61,7 @@ Report parse_go_profile(std::string_view text, const std::string& name, const Pa
   bool seen_mode = false;
   int blocks = 0;
   std::map<std::string, std::optional<std::string>> mapped;  // profile path -> repo path
-  for_each_line(text, [&](int number, std::string_view line) {
+  core::for_each_line(text, [&](int number, std::string_view line) {
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
     if (line.empty()) return;
     std::string where = fmt::format("{}:{}", name, number);

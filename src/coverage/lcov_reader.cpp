@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "core/lines.hpp"
 #include "coverage/format_readers.hpp"
 
 namespace factory::coverage {
@@ -214,7 +215,7 @@ class LcovParser {
 
 Report parse_lcov(std::string_view text, const std::string& name, const PathMapper& mapper) {
   LcovParser parser(name, mapper);
-  for_each_line(text, [&](int number, std::string_view line) { parser.line(number, line); });
+  core::for_each_line(text, [&](int number, std::string_view line) { parser.line(number, line); });
   Report report = parser.finish();
   report.format = Format::lcov;
   return report;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -55,19 +56,6 @@ std::string_view skip_space_and_bom(std::string_view head) {
 }
 
 }  // namespace
-
-void for_each_line(std::string_view text, const std::function<void(int, std::string_view)>& fn) {
-  int number = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    fn(++number, line);
-    start = end + 1;
-  }
-}
 
 void bad_report(const std::string& where, const std::string& what, const std::string& hint) {
   throw core::Error(core::ExitCode::usage, fmt::format("{}: {}", where, what), hint);

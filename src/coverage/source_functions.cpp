@@ -3,23 +3,11 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/lines.hpp"
+
 namespace factory::coverage {
 
 namespace {
-
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
-    start = end + 1;
-  }
-  return lines;
-}
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -208,13 +196,13 @@ std::vector<FunctionCoverage> go_functions(const std::vector<std::string_view>& 
 
 std::vector<FunctionCoverage> derive_functions(std::string_view path, std::string_view source,
                                                const std::map<int, long long>& lines) {
-  if (ends_with(path, ".py")) return python_functions(split_lines(source), lines);
-  if (ends_with(path, ".go")) return go_functions(split_lines(source), lines);
+  if (ends_with(path, ".py")) return python_functions(core::split_lines(source), lines);
+  if (ends_with(path, ".go")) return go_functions(core::split_lines(source), lines);
   return {};
 }
 
 void drop_non_code_go_lines(std::string_view source, std::map<int, long long>& lines) {
-  auto text = split_lines(source);
+  auto text = core::split_lines(source);
   for (auto it = lines.begin(); it != lines.end();) {
     size_t index = static_cast<size_t>(it->first) - 1;
     std::string_view line = index < text.size() ? trim(text[index]) : std::string_view();

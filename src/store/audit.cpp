@@ -155,23 +155,29 @@ void write_head(SQLite::Database& db, const AuditHead& head) {
   upsert.exec();
 }
 
+EventRow read_event(SQLite::Statement& query) {
+  EventRow row;
+  row.seq = query.getColumn(0).getInt64();
+  row.ts = query.getColumn(1).getInt64();
+  row.task = query.getColumn(2).getString();
+  if (!query.getColumn(3).isNull()) row.run_id = query.getColumn(3).getInt64();
+  row.actor = query.getColumn(4).getString();
+  row.action = query.getColumn(5).getString();
+  row.payload = query.getColumn(6).getString();
+  row.prev_hash = query.getColumn(7).getString();
+  row.hash = query.getColumn(8).getString();
+  return row;
+}
+
 void chain_existing_events(SQLite::Database& db) {
   // Hashes first, writes after: rows are not updated under a running SELECT of their table.
   std::vector<std::pair<int64_t, std::string>> chained;
   AuditHead head{0, std::string(k_genesis_hash)};
   {
-    SQLite::Statement query(
-        db, "SELECT seq, ts, task, run_id, actor, action, payload FROM events ORDER BY seq");
+    SQLite::Statement query(db, std::string(k_event_select) + " ORDER BY seq");
     EventHasher hasher;
     while (query.executeStep()) {
-      EventRow row;
-      row.seq = query.getColumn(0).getInt64();
-      row.ts = query.getColumn(1).getInt64();
-      row.task = query.getColumn(2).getString();
-      if (!query.getColumn(3).isNull()) row.run_id = query.getColumn(3).getInt64();
-      row.actor = query.getColumn(4).getString();
-      row.action = query.getColumn(5).getString();
-      row.payload = query.getColumn(6).getString();
+      EventRow row = read_event(query);
       row.prev_hash = head.digest;
       head = {row.seq, hasher.hash(fields_of(row))};
       chained.emplace_back(row.seq, head.digest);

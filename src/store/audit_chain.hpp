@@ -6,11 +6,23 @@
 
 namespace SQLite {
 class Database;
-}
+class Statement;
+}  // namespace SQLite
 
 // The store's own side of the audit chain: audit_head, the v3 migration's backfill and the disk
 // sync of decision events. Only store/*.cpp includes this.
+namespace factory::store {
+struct EventRow;
+}
+
 namespace factory::store::detail {
+
+// Every column of events in the order read_event expects; callers add WHERE and ORDER BY.
+inline constexpr const char* k_event_select =
+    "SELECT seq, ts, task, run_id, actor, action, payload, prev_hash, hash FROM events";
+
+// The current row of a query made from k_event_select.
+EventRow read_event(SQLite::Statement& query);
 
 // The row of audit_head: the last appended seq and its hash.
 struct AuditHead {

@@ -40,23 +40,6 @@ std::unique_ptr<SQLite::Database> open_database(const fs::path& db_path) {
   }
 }
 
-constexpr const char* k_event_select =
-    "SELECT seq, ts, task, run_id, actor, action, payload, prev_hash, hash FROM events";
-
-EventRow read_event(SQLite::Statement& query) {
-  EventRow row;
-  row.seq = query.getColumn(0).getInt64();
-  row.ts = query.getColumn(1).getInt64();
-  row.task = query.getColumn(2).getString();
-  if (!query.getColumn(3).isNull()) row.run_id = query.getColumn(3).getInt64();
-  row.actor = query.getColumn(4).getString();
-  row.action = query.getColumn(5).getString();
-  row.payload = query.getColumn(6).getString();
-  row.prev_hash = query.getColumn(7).getString();
-  row.hash = query.getColumn(8).getString();
-  return row;
-}
-
 core::Error head_missing() {
   return core::Error(core::ExitCode::blocked,
                      "the audit trail's head (table audit_head in state.db) is missing: the "
@@ -145,20 +128,20 @@ int64_t Store::append_event(const std::string& task, std::optional<int64_t> run_
 std::vector<EventRow> Store::events(const std::string& task,
                                     std::optional<int64_t> since_ms) const {
   // The (task, seq) index gives the rows in order; ts is only filtered, never sorted on.
-  SQLite::Statement query(
-      *m_db, std::string(k_event_select) + (since_ms ? " WHERE task = ? AND ts >= ? ORDER BY seq"
-                                                     : " WHERE task = ? ORDER BY seq"));
+  SQLite::Statement query(*m_db, std::string(detail::k_event_select) +
+                                     (since_ms ? " WHERE task = ? AND ts >= ? ORDER BY seq"
+                                               : " WHERE task = ? ORDER BY seq"));
   query.bind(1, task);
   if (since_ms) query.bind(2, static_cast<int64_t>(*since_ms));
   std::vector<EventRow> rows;
-  while (query.executeStep()) rows.push_back(read_event(query));
+  while (query.executeStep()) rows.push_back(detail::read_event(query));
   return rows;
 }
 
 void Store::for_each_event(const std::function<void(const EventRow&)>& fn) const {
   detail::ReadSnapshot snapshot(*m_db, m_tx_depth);
-  SQLite::Statement query(*m_db, std::string(k_event_select) + " ORDER BY seq");
-  while (query.executeStep()) fn(read_event(query));
+  SQLite::Statement query(*m_db, std::string(detail::k_event_select) + " ORDER BY seq");
+  while (query.executeStep()) fn(detail::read_event(query));
 }
 
 // Only the outermost level holds the write lock; inner levels are savepoints, so an inner
