@@ -4,6 +4,7 @@
 
 #include "config/contract_file.hpp"
 #include "core/error.hpp"
+#include "test_error_support.hpp"
 
 using factory::core::Contract;
 using factory::core::Error;
@@ -15,15 +16,7 @@ namespace {
 
 // The usage Error message that parsing `text` raises.
 std::string error_of(const std::string& text) {
-  try {
-    parse_contract(text, "contract.yaml");
-  } catch (const Error& e) {
-    CHECK(e.code() == ExitCode::usage);
-    CHECK_FALSE(e.hint().empty());
-    return e.what();
-  }
-  FAIL("expected an error for:\n" << text);
-  return {};
+  return factory::testing::usage_error_of([&] { parse_contract(text, "contract.yaml"); });
 }
 
 }  // namespace

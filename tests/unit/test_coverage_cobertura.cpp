@@ -4,6 +4,7 @@
 #include "coverage/analysis.hpp"
 #include "coverage/readers.hpp"
 #include "test_coverage_support.hpp"
+#include "test_error_support.hpp"
 
 using namespace factory::coverage;
 using coverage_test::detached;
@@ -24,13 +25,8 @@ std::string cls(const std::string& filename, const std::string& lines) {
 }
 
 std::string error_of(const std::string& text) {
-  try {
-    parse_report(text, Format::cobertura, "coverage.xml", detached());
-  } catch (const factory::core::Error& e) {
-    return e.what();
-  }
-  FAIL("no error");
-  return {};
+  return factory::testing::usage_error_of(
+      [&] { parse_report(text, Format::cobertura, "coverage.xml", detached()); });
 }
 
 }  // namespace

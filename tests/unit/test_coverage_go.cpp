@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "coverage/readers.hpp"
 #include "test_coverage_support.hpp"
+#include "test_error_support.hpp"
 
 using namespace factory::coverage;
 using coverage_test::detached;
@@ -33,14 +34,8 @@ const char* k_limiter =
     "}\n";                                                  // 20
 
 std::string error_of(const std::string& text) {
-  try {
-    parse_report(text, Format::go_profile, "cover.out", detached());
-  } catch (const factory::core::Error& e) {
-    CHECK(e.code() == factory::core::ExitCode::usage);
-    return e.what();
-  }
-  FAIL("no error");
-  return {};
+  return factory::testing::usage_error_of(
+      [&] { parse_report(text, Format::go_profile, "cover.out", detached()); });
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "coverage/readers.hpp"
 #include "test_coverage_support.hpp"
+#include "test_error_support.hpp"
 
 using namespace factory::coverage;
 using coverage_test::detached;
@@ -15,14 +16,7 @@ Report lcov(const std::string& text, const ReadOptions& options = detached()) {
 }
 
 std::string error_of(const std::string& text) {
-  try {
-    lcov(text);
-  } catch (const factory::core::Error& e) {
-    CHECK(e.code() == factory::core::ExitCode::usage);
-    return e.what();
-  }
-  FAIL("no error for: " << text);
-  return {};
+  return factory::testing::usage_error_of([&] { lcov(text); });
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "core/glob.hpp"
 #include "lang/embedded.hpp"
 #include "lang/language_template.hpp"
+#include "test_error_support.hpp"
 
 using factory::core::Error;
 using factory::core::ExitCode;
@@ -18,15 +19,7 @@ namespace {
 
 // The message of the usage Error `yaml` raises.
 std::string error_of(const std::string& yaml) {
-  try {
-    parse_template(yaml, "my.yaml");
-  } catch (const Error& e) {
-    CHECK(e.code() == ExitCode::usage);
-    CHECK_FALSE(e.hint().empty());
-    return e.what();
-  }
-  FAIL("expected an error");
-  return {};
+  return factory::testing::usage_error_of([&] { parse_template(yaml, "my.yaml"); });
 }
 
 // A minimal valid template with all ten stages; `lint` is the line given.

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "lang/language_template.hpp"
+#include "test_error_support.hpp"
 
 using factory::core::Error;
 using factory::core::ExitCode;
@@ -28,15 +29,7 @@ std::string with_unit_test(const std::string& unit_test, const std::string& lint
 }
 
 std::string error_of(const std::string& yaml) {
-  try {
-    parse_template(yaml, "my.yaml");
-  } catch (const Error& e) {
-    CHECK(e.code() == ExitCode::usage);
-    CHECK_FALSE(e.hint().empty());
-    return e.what();
-  }
-  FAIL("expected an error");
-  return {};
+  return factory::testing::usage_error_of([&] { parse_template(yaml, "my.yaml"); });
 }
 
 }  // namespace

@@ -11,7 +11,6 @@ using core::Stage;
 using pipeline::StageNote;
 using test::Fixture;
 
-
 TEST_CASE("a green cycle commits the change once, right after the last TCR stage") {
   Fixture f(false);
   f.vcs.work["calc.py"] = "v2";
