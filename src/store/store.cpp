@@ -32,6 +32,9 @@ std::unique_ptr<SQLite::Database> open_database(const fs::path& db_path) {
     // explicitly at their commit (detail::sync_wal), the equivalent of synchronous=FULL.
     db->exec("PRAGMA synchronous=NORMAL");
     db->exec("PRAGMA foreign_keys=ON");
+    // Reads through a memory map instead of a pread and a copy per page: a task's events are
+    // spread over the file, and each command starts with a cold page cache of its own.
+    if (!in_memory) db->exec("PRAGMA mmap_size=1073741824");
     return db;
   } catch (const std::exception& e) {
     throw core::Error(core::ExitCode::usage,

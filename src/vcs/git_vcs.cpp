@@ -20,11 +20,11 @@ int collect_ref(const char* name, void* payload) {
 
 }  // namespace
 
-GitVcs::GitVcs(fs::path main_root) : m_main_root(normal_dir(main_root)) {
-  ensure_libgit2();
-}
+// libgit2 starts on first use, not here: commands that only read the store never pay for it.
+GitVcs::GitVcs(fs::path main_root) : m_main_root(normal_dir(main_root)) {}
 
 git_repository* GitVcs::repo(const fs::path& ws) {
+  ensure_libgit2();
   auto key = normal_dir(ws);
   if (auto it = m_repos.find(key); it != m_repos.end()) return it->second.get();
   git_repository* raw = nullptr;

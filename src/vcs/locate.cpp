@@ -1,6 +1,8 @@
 // Finding the repository around a directory and picking its backend.
+#include <cstdlib>
 #include <fstream>
 
+#include "vcs/fast_repo.hpp"
 #include "vcs/git_handles.hpp"
 #include "vcs/git_vcs.hpp"
 #include "vcs/jj_vcs.hpp"
@@ -54,11 +56,33 @@ fs::path git_main_root(git_repository* r, const fs::path& workdir) {
   return wd ? normal_dir(wd) : common;
 }
 
+// The git worktree around the current directory found by reading .git and HEAD, as the hook's
+// fast path does, so that read-only commands skip libgit2's start-up (it parses the whole CA
+// bundle: most of the time of `factory audit <task>`). nullopt when the fast reader does not
+// vouch for the layout, or when GIT_DIR/GIT_WORK_TREE are set: libgit2 below ignores them, the
+// fast reader would not, and both paths must find the same repository.
+std::optional<Location> locate_git_without_libgit2(const fs::path& start) {
+  if (std::getenv("GIT_DIR") || std::getenv("GIT_WORK_TREE")) return std::nullopt;
+  std::error_code ec;
+  if (normal_dir(fs::current_path(ec)) != start || ec) return std::nullopt;
+  try {
+    const RepoLayout layout = layout_from_env();
+    return Location{normal_dir(layout.main_root), normal_dir(layout.workdir),
+                    read_head(layout).branch};
+  } catch (const Unsupported&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::optional<Location> locate(const fs::path& cwd) {
-  ensure_libgit2();
   fs::path start = normal_dir(cwd);
+  auto jj_root = find_jj_root(start);
+  if (!jj_root) {
+    if (auto found = locate_git_without_libgit2(start)) return found;
+  }
+  ensure_libgit2();
   git_repository* raw = nullptr;
   RepoPtr git;
   if (git_repository_open_ext(&raw, start.c_str(), 0, nullptr) == 0) git.reset(raw);
@@ -66,7 +90,6 @@ std::optional<Location> locate(const fs::path& cwd) {
   if (git && git_repository_workdir(git.get()))
     git_workdir = normal_dir(git_repository_workdir(git.get()));
 
-  auto jj_root = find_jj_root(start);
   // jj wins unless a git worktree sits strictly inside the jj workspace.
   bool git_is_deeper =
       !git_workdir.empty() && jj_root && git_workdir.string().size() > jj_root->string().size();
