@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/prompt.hpp"
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "pipeline/actor.hpp"
 #include "pipeline/decision.hpp"
 #include "pipeline/engine.hpp"
@@ -27,10 +28,10 @@ std::string check_and_show(pipeline::Repo& repo, const store::TaskRow& task,
   auto setup = pipeline::task_setup(repo, task);
   pipeline::require_approver(setup.contract, actor, task.id);
   auto readiness = pipeline::measure_readiness(*repo.vcs, *repo.store, setup, tree);
-  repo.store->put_readiness(task.id, tree, pipeline::readiness_to_json(readiness).dump());
+  repo.store->put_readiness(task.id, tree, core::json_text(pipeline::readiness_to_json(readiness)));
   fmt::print("{}", report::render_dashboard(readiness, report::Style::for_stdout()));
   pipeline::refuse_if_blocked(readiness.blocking_reasons(), task.id);
-  return pipeline::readiness_to_json(readiness).dump();
+  return core::json_text(pipeline::readiness_to_json(readiness));
 }
 
 void approve(Context& ctx, const ApproveArgs& args) {

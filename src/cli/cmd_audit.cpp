@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "pipeline/task_context.hpp"
 #include "report/audit_format.hpp"
 #include "report/screen.hpp"
@@ -13,8 +14,6 @@
 namespace factory::cli {
 
 namespace {
-
-constexpr auto k_json_errors = nlohmann::json::error_handler_t::replace;
 
 report::AuditEvent view_of(const store::EventRow& row) {
   return report::AuditEvent{row.seq,     row.ts,
@@ -66,9 +65,7 @@ void show_task(Context& ctx, const std::string& given, bool json, const std::str
       status_of(repo, id, !events.empty() || !repo.store->events(id).empty());
   auto timeline = report::build_timeline(events);
   if (json) {
-    fmt::print(
-        "{}\n",
-        report::audit_json(id, status, since, events, timeline).dump(2, ' ', false, k_json_errors));
+    fmt::print("{}\n", core::json_text(report::audit_json(id, status, since, events, timeline), 2));
     return;
   }
   auto lines = report::render_audit(id, status, timeline, ctx.clock.now_ms(), since,
@@ -89,7 +86,7 @@ void verify(Context& ctx, bool json) {
       doc["kind"] = chain.kind;
       doc["detail"] = chain.detail;
     }
-    fmt::print("{}\n", doc.dump(2));
+    fmt::print("{}\n", core::json_text(doc, 2));
     if (!chain.intact) ctx.exit_code = static_cast<int>(ExitCode::failed);
     return;
   }
@@ -116,7 +113,7 @@ void export_trail(Context& ctx, bool jsonl) {
   repo.store->for_each_event([&](const store::EventRow& row) {
     if (!jsonl) buffer += first ? "\n" : ",\n";
     first = false;
-    buffer += report::export_record(view_of(row)).dump(-1, ' ', false, k_json_errors);
+    buffer += core::json_text(report::export_record(view_of(row)));
     if (jsonl) buffer += "\n";
     if (buffer.size() > (1u << 20)) flush();
   });

@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/glob.hpp"
+#include "core/json_text.hpp"
 #include "coverage/analysis.hpp"
 #include "coverage/diff.hpp"
 #include "coverage/readers.hpp"
@@ -126,7 +127,7 @@ int run_coverage(const CoverageArgs& args) {
                report.outside.front());
   }
   if (args.json) {
-    fmt::print("{}\n", coverage::to_json(analysis).dump(2));
+    fmt::print("{}\n", core::json_text(coverage::to_json(analysis), 2));
   } else {
     fmt::print("{}", coverage::render_summary(analysis, k_summary_lines));
     if (args.diff.empty())

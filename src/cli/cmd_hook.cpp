@@ -10,6 +10,7 @@
 #include "contract/hooks.hpp"
 #include "contract/pre_commit.hpp"
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "core/task_id.hpp"
 #include "pipeline/actor.hpp"
 #include "store/store.hpp"
@@ -31,8 +32,7 @@ void record_escape(Context& ctx, const contract::HookCheck& check, const vcs::St
       {"files", files}, {"reason", reason}, {"workspace", staged.workspace_root.string()}};
   const std::string actor = pipeline::current_actor(std::filesystem::current_path()).recorded();
   store::Store db(staged.main_root / ".factory" / "state.db", ctx.clock);
-  db.append_event(check.task, std::nullopt, actor, "boundary_escape",
-                  payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  db.append_event(check.task, std::nullopt, actor, "boundary_escape", core::json_text(payload));
   std::vector<std::string> shown;
   for (const auto& f : files) shown.push_back(contract::display_path(f));
   fmt::print(stderr,

@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/glob.hpp"
+#include "core/json_text.hpp"
 #include "pipeline/actor.hpp"
 #include "pipeline/task_context.hpp"
 #include "report/root_cause.hpp"
@@ -98,7 +99,7 @@ void list(Context& ctx, bool json) {
   if (json) {
     auto j = nlohmann::json::array();
     for (const auto& i : incidents) j.push_back(incident_json(i));
-    fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    fmt::print("{}\n", core::json_text(j, 2));
     return;
   }
   if (incidents.empty()) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "core/json_text.hpp"
 #include "extract/finding_json.hpp"
 #include "pipeline/readiness.hpp"
 #include "pipeline/task_context.hpp"
@@ -106,7 +107,7 @@ void add_status(CLI::App& app, Context& ctx) {
     if (auto readiness = pipeline::latest_readiness(*repo.store, task.id)) {
       j["readiness"] = pipeline::readiness_to_json(*readiness);
     }
-    fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    fmt::print("{}\n", core::json_text(j, 2));
   });
 }
 
@@ -121,7 +122,7 @@ void add_list(CLI::App& app, Context& ctx) {
     if (*json) {
       auto j = nlohmann::json::array();
       for (const auto& t : tasks) j.push_back(task_json(t));
-      fmt::print("{}\n", j.dump(2));
+      fmt::print("{}\n", core::json_text(j, 2));
       return;
     }
     if (tasks.empty()) fmt::print(stderr, "no tasks yet · create one with 'factory new <task>'\n");

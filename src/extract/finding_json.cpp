@@ -1,4 +1,5 @@
 #include "extract/finding_json.hpp"
+#include "core/json_text.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -65,7 +66,7 @@ nlohmann::ordered_json to_json(const Extraction& extraction) {
 }
 
 std::string dump_json(const nlohmann::ordered_json& value, int indent) {
-  return value.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return core::json_text(value, indent);
 }
 
 }  // namespace factory::extract

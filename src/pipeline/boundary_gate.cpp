@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/text_file.hpp"
+#include "core/json_text.hpp"
 #include "pipeline/boundary_gate.hpp"
 #include "pipeline/cycle.hpp"
 #include "pipeline/engine.hpp"
@@ -46,7 +47,7 @@ void Engine::record_blocked(Cycle& cycle, const std::vector<contract::Violation>
   nlohmann::json files = nlohmann::json::array();
   for (const auto& v : blocked) files.push_back({{"path", v.path}, {"reason", v.reason}});
   m_deps.store.append_event(m_setup.task.id, cycle.run.id, "system", "boundary_blocked",
-                            nlohmann::json{{"files", files}}.dump());
+                            core::json_text(nlohmann::json{{"files", files}}));
 }
 
 void Engine::apply_required(StageReport& report) const {

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "coverage/readers.hpp"
 #include "coverage/report_json.hpp"
 #include "pipeline/cycle.hpp"
@@ -85,7 +86,7 @@ std::filesystem::path coverage_report_path(const lang::StageSpec& spec,
 }
 
 std::string stored_measurement(const coverage::Report& report) {
-  return coverage::report_to_json(report).dump();
+  return core::json_text(coverage::report_to_json(report));
 }
 
 std::optional<coverage::Analysis> stored_coverage(const store::Store& store,

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 
 namespace factory::pipeline {
 
@@ -112,9 +113,8 @@ void record_approval(Repo& repo, const store::TaskRow& task, const core::Actor& 
                             {"readiness", metrics}};
   repo.store->transaction([&] {
     repo.store->set_status(task.id, TaskStatus::approved, actor.recorded(), record.note);
-    repo.store->append_event(
-        task.id, std::nullopt, actor.recorded(), "approved",
-        payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    repo.store->append_event(task.id, std::nullopt, actor.recorded(), "approved",
+                             core::json_text(payload));
   });
 }
 
@@ -128,9 +128,8 @@ void reject_task(Repo& repo, const store::TaskRow& task, const core::Actor& acto
   nlohmann::json payload = {{"reason", reason}, {"actor_source", actor.source}};
   repo.store->transaction([&] {
     repo.store->set_status(task.id, TaskStatus::rejected, actor.recorded(), reason);
-    repo.store->append_event(
-        task.id, std::nullopt, actor.recorded(), "rejected",
-        payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    repo.store->append_event(task.id, std::nullopt, actor.recorded(), "rejected",
+                             core::json_text(payload));
   });
 }
 

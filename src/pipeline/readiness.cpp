@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/glob.hpp"
+#include "core/json_text.hpp"
 #include "pipeline/boundary_gate.hpp"
 #include "pipeline/change_measures.hpp"
 #include "pipeline/coverage_gate.hpp"
@@ -217,7 +218,7 @@ core::Readiness measure_readiness(vcs::Vcs& vcs, const store::Store& store, cons
 core::Readiness remeasure_readiness(vcs::Vcs& vcs, store::Store& store, const TaskSetup& setup) {
   auto tree = vcs.content_tree_id(setup.task.workspace);
   auto readiness = measure_readiness(vcs, store, setup, tree);
-  store.put_readiness(setup.task.id, tree, readiness_to_json(readiness).dump());
+  store.put_readiness(setup.task.id, tree, core::json_text(readiness_to_json(readiness)));
   return readiness;
 }
 
@@ -225,7 +226,7 @@ void publish_readiness(vcs::Vcs& vcs, store::Store& store, const TaskSetup& setu
                        const std::string& tree_id, Observer& observer) {
   try {
     auto readiness = measure_readiness(vcs, store, setup, tree_id);
-    store.put_readiness(setup.task.id, tree_id, readiness_to_json(readiness).dump());
+    store.put_readiness(setup.task.id, tree_id, core::json_text(readiness_to_json(readiness)));
     observer.readiness(readiness);
   } catch (const std::exception& e) {
     observer.readiness_unmeasured(e.what());

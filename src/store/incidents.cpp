@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "store/detail.hpp"
 #include "store/store.hpp"
 
@@ -65,7 +66,7 @@ int64_t Store::add_incident(const IncidentRow& incident) {
   int64_t id = 0;
   transaction([&] {
     if (!find_task(incident.task)) throw detail::no_such_task(incident.task);
-    const std::string paths = nlohmann::json(incident.paths).dump();
+    const std::string paths = core::json_text(nlohmann::json(incident.paths));
     SQLite::Statement insert(*m_db,
                              "INSERT INTO incidents(task, root_cause, test_id, paths, actor, "
                              "created_at) VALUES(?,?,?,?,?,?)");
@@ -81,7 +82,8 @@ int64_t Store::add_incident(const IncidentRow& incident) {
                               {"root_cause", incident.root_cause},
                               {"test", incident.test_id},
                               {"paths", incident.paths}};
-    append_event(incident.task, std::nullopt, incident.actor, "incident_added", payload.dump());
+    append_event(incident.task, std::nullopt, incident.actor, "incident_added",
+                 core::json_text(payload));
   });
   return id;
 }
@@ -118,7 +120,8 @@ void Store::record_incident_use(int64_t incident_id, const std::string& task, In
     insert.exec();
     nlohmann::json payload = {{"incident", incident_id}, {"test", test_id}};
     if (!note.empty()) payload["detail"] = note;
-    append_event(task, run_id, actor, fmt::format("incident_{}", use_name(kind)), payload.dump());
+    append_event(task, run_id, actor, fmt::format("incident_{}", use_name(kind)),
+                 core::json_text(payload));
   });
 }
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "core/json_text.hpp"
 #include "extract/finding_json.hpp"
 #include "store/detail.hpp"
 #include "store/store.hpp"
@@ -129,7 +130,7 @@ RunRow Store::begin_run(const std::string& task, const std::string& range,
     insert.exec();
     run.id = m_db->getLastInsertRowid();
     append_event(task, run.id, actor, "run_started",
-                 nlohmann::json{{"run", run.number}, {"range", range}}.dump());
+                 core::json_text(nlohmann::json{{"run", run.number}, {"range", range}}));
   });
   return run;
 }
@@ -151,7 +152,8 @@ void Store::end_run(int64_t run_id, const std::string& status, const std::string
     update.bind(4, static_cast<int64_t>(run_id));
     update.exec();
     nlohmann::json payload = {{"run", run.number}, {"vcs_operation", vcs_operation}};
-    append_event(run.task, run_id, run_actor(*m_db, run_id), "run_" + status, payload.dump());
+    append_event(run.task, run_id, run_actor(*m_db, run_id), "run_" + status,
+                 core::json_text(payload));
   });
 }
 
@@ -188,7 +190,7 @@ void Store::record_stage(const StageResultRow& result) {
         {"stage", stage},         {"outcome", outcome},         {"exit_code", result.exit_code},
         {"tree", result.tree_id}, {"commit", result.commit_id}, {"detail", result.detail}};
     append_event(result.task, result.run_id, run_actor(*m_db, result.run_id), "stage",
-                 payload.dump());
+                 core::json_text(payload));
   });
 }
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "store/audit_chain.hpp"
 #include "store/schema.hpp"
 
@@ -95,7 +96,7 @@ int64_t Store::append_event(const std::string& task, std::optional<int64_t> run_
   row.run_id = run_id;
   row.actor = actor;
   row.action = action;
-  row.payload = payload.dump();
+  row.payload = core::json_text(payload);
   // Read head, insert, move head: one write transaction, so two processes appending at once
   // are serialised by SQLite's write lock instead of both chaining to the same head.
   transaction([&] {

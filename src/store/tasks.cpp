@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "store/detail.hpp"
 #include "store/store.hpp"
 
@@ -76,7 +77,7 @@ void Store::create_task(const TaskRow& task, const std::string& actor) {
     nlohmann::json payload = {{"lang", task.lang},       {"workspace", task.workspace},
                               {"branch", task.branch},   {"base", task.base_commit},
                               {"backend", task.backend}, {"tdd", task.tdd}};
-    append_event(task.id, std::nullopt, actor, "created", payload.dump());
+    append_event(task.id, std::nullopt, actor, "created", core::json_text(payload));
   });
 }
 
@@ -123,7 +124,7 @@ void Store::set_status(const std::string& id, core::TaskStatus to, const std::st
     nlohmann::json payload = {{"from", std::string(core::status_name(task->status))},
                               {"to", std::string(core::status_name(to))},
                               {"reason", reason}};
-    append_event(id, run_id, actor, "status", payload.dump());
+    append_event(id, run_id, actor, "status", core::json_text(payload));
   });
 }
 
@@ -134,7 +135,7 @@ void Store::set_red_confirmed(const std::string& id, int64_t at) {
     update.bind(2, id);
     if (update.exec() == 0) throw detail::no_such_task(id);
     append_event(id, std::nullopt, current_actor(), "tdd_red_confirmed",
-                 nlohmann::json{{"at", at}}.dump());
+                 core::json_text(nlohmann::json{{"at", at}}));
   });
 }
 

@@ -276,3 +276,14 @@ TEST_CASE("current_actor prefers FACTORY_ACTOR, then USER") {
     unsetenv("USER");
   }
 }
+
+TEST_CASE("a reason that is not UTF-8 is recorded with U+FFFD, not lost with an error") {
+  FakeClock clock;
+  Store store(":memory:", clock);
+  store.create_task(sample_task("calc"), "alice");
+  store.set_status("calc", core::TaskStatus::running, "alice", "bad \xff byte");
+  auto events = store.events("calc");
+  REQUIRE(events.size() == 2);
+  CHECK(events.back().payload.find("bad \xef\xbf\xbd byte") != std::string::npos);
+  CHECK(store.find_task("calc")->status == core::TaskStatus::running);
+}
