@@ -46,7 +46,7 @@ std::vector<contract::Violation> Engine::boundary_violations(
 void Engine::record_blocked(Cycle& cycle, const std::vector<contract::Violation>& blocked) {
   nlohmann::json files = nlohmann::json::array();
   for (const auto& v : blocked) files.push_back({{"path", v.path}, {"reason", v.reason}});
-  m_deps.store.append_event(m_setup.task.id, cycle.run.id, "system", "boundary_blocked",
+  m_deps.store.append_event(m_setup.task.id, cycle.run.id, cycle.actor, "boundary_blocked",
                             core::json_text(nlohmann::json{{"files", files}}));
 }
 

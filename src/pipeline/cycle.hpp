@@ -14,6 +14,7 @@ namespace factory::pipeline {
 // The state of one TCR cycle while it runs.
 struct Engine::Cycle {
   store::RunRow run;
+  std::string actor;                    // who started the run: every event of it is theirs
   std::string tree_id;                  // the workspace contents the stages run on
   std::filesystem::path run_log_dir;    // .factory/logs/<task>/run-<n>
   std::optional<core::Stage> last_tcr;  // the cycle commits right after this stage

@@ -31,6 +31,7 @@ RunSummary Engine::run(const RunOptions& options) {
                                   core::stage_name(options.stages.back()));
   Cycle cycle;
   cycle.run = m_deps.store.begin_run(task.id, range, options.actor);
+  cycle.actor = options.actor;
   m_deps.store.set_status(task.id, core::TaskStatus::running, options.actor,
                           fmt::format("run {} started", cycle.run.number), cycle.run.id);
   task.status = core::TaskStatus::running;
@@ -191,7 +192,7 @@ void Engine::revert(Cycle& cycle, StageReport& report) {
   report.saved_ref = ref;
   report.patch_file = patch.string();
   m_deps.store.append_event(
-      task.id, cycle.run.id, "system", "reverted",
+      task.id, cycle.run.id, cycle.actor, "reverted",
       fmt::format(R"({{"stage":"{}","ref":"{}","files":{}}})", core::stage_name(report.stage), ref,
                   report.reverted.size()));
 }

@@ -112,7 +112,7 @@ void record_caught(const RequirementRun& run, const core::TestRequirement& requi
   if (requirement.incident == 0) return;
   try {
     run.store.record_incident_use(requirement.incident, run.task.id, store::IncidentUse::caught,
-                                  run.run_id, "system",
+                                  run.run_id, run.actor,
                                   verdict == Verdict::missing ? "missing" : "failed");
   } catch (const core::Error&) {
   }

@@ -23,6 +23,7 @@ struct RequirementRun {
   std::vector<std::pair<std::string, std::string>> env;  // the stage's environment
   std::filesystem::path log_dir;                         // the run's log folder
   int64_t run_id = 0;
+  std::string actor;  // who started the run
 };
 
 // After a green unit-test command: runs each required test on its own through the template's

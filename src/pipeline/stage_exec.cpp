@@ -146,7 +146,7 @@ StageReport Engine::run_command_stage(Stage stage, Cycle& cycle) {
   }
   if (stage == Stage::unit_test) {
     RequirementRun run{m_deps.runner,    m_deps.store,      m_setup.task, spec,
-                       stage_env(stage), cycle.run_log_dir, cycle.run.id};
+                       stage_env(stage), cycle.run_log_dir, cycle.run.id, cycle.actor};
     check_requirements(run, m_setup.contract.requirements, report);
   }
   return report;

@@ -98,7 +98,7 @@ StageReport Engine::run_tdd_setup(Cycle& cycle, const RunOptions& options) {
       }
     }
     auto now = m_deps.clock.now_ms();
-    m_deps.store.set_red_confirmed(task.id, now);
+    m_deps.store.set_red_confirmed(task.id, now, cycle.actor);
     task.red_confirmed_at = now;
   } else {
     report.outcome = Outcome::failed;

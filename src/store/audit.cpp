@@ -183,7 +183,7 @@ void chain_existing_events(SQLite::Database& db) {
       chained.emplace_back(row.seq, head.digest);
     }
   }
-  db.exec("DROP TRIGGER events_no_update");
+  db.exec("DROP TRIGGER IF EXISTS events_no_update");  // a hand edit may have dropped it
   SQLite::Statement update(db, "UPDATE events SET prev_hash = ?, hash = ? WHERE seq = ?");
   std::string prev(k_genesis_hash);
   for (const auto& [seq, hash] : chained) {

@@ -97,7 +97,7 @@ std::string run_actor(SQLite::Database& db, int64_t run_id) {
   SQLite::Statement query(
       db, "SELECT actor FROM events WHERE run_id = ? AND action = 'run_started' LIMIT 1");
   query.bind(1, static_cast<int64_t>(run_id));
-  return query.executeStep() ? query.getColumn(0).getString() : current_actor();
+  return query.executeStep() ? query.getColumn(0).getString() : std::string("unknown");
 }
 
 bool is_green(core::Outcome outcome) {

@@ -126,6 +126,14 @@ CREATE TABLE readiness(
 );
 )sql";
 
+// Version 4: INSERT OR REPLACE deletes the row it replaces without firing the delete trigger
+// (recursive triggers are off), so an insert onto a taken seq is refused before it happens.
+constexpr const char* k_v4 = R"sql(
+CREATE TRIGGER events_no_replace BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq)
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+)sql";
+
 // Code that runs after a step's SQL, in the same transaction: what SQL alone cannot do.
 using MigrationCode = void (*)(SQLite::Database&);
 
@@ -159,21 +167,27 @@ void apply_step(SQLite::Database& db, int step, const std::string& sql) {
 }  // namespace
 
 const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> k_steps = {k_v1, k_v2, k_v3};
+  static const std::vector<std::string> k_steps = {k_v1, k_v2, k_v3, k_v4};
   return k_steps;
 }
 
-void migrate(SQLite::Database& db) {
-  const auto& steps = migrations();
-  const int known = static_cast<int>(steps.size());
+void refuse_newer_schema(SQLite::Database& db) {
+  const int known = static_cast<int>(migrations().size());
   const int found = read_user_version(db);
   if (found > known) {
     throw core::Error(
         core::ExitCode::usage,
         fmt::format("state.db schema version {} is newer than this factory understands ({})", found,
                     known),
-        "upgrade factory");
+        "a newer factory wrote it: upgrade factory (the file was left untouched)");
   }
+}
+
+void migrate(SQLite::Database& db) {
+  refuse_newer_schema(db);
+  const auto& steps = migrations();
+  const int known = static_cast<int>(steps.size());
+  const int found = read_user_version(db);
   for (int step = found; step < known; ++step) apply_step(db, step, steps[step]);
 }
 

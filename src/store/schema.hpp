@@ -17,4 +17,7 @@ const std::vector<std::string>& migrations();
 // Error when the database was written by a newer factory.
 void migrate(SQLite::Database& db);
 
+// Throws that usage Error without changing anything: the first thing done with an opened file.
+void refuse_newer_schema(SQLite::Database& db);
+
 }  // namespace factory::store

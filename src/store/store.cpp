@@ -28,6 +28,8 @@ std::unique_ptr<SQLite::Database> open_database(const fs::path& db_path) {
         db_path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
     // The timeout first: switching to WAL needs a lock another process may hold.
     db->exec("PRAGMA busy_timeout=5000");
+    // A newer factory's database is refused before anything (the journal mode included) changes.
+    refuse_newer_schema(*db);
     if (!in_memory) db->exec("PRAGMA journal_mode=WAL");
     // NORMAL is durable across crashes of factory in WAL mode; decision events are synced
     // explicitly at their commit (detail::sync_wal), the equivalent of synchronous=FULL.
@@ -37,6 +39,8 @@ std::unique_ptr<SQLite::Database> open_database(const fs::path& db_path) {
     // spread over the file, and each command starts with a cold page cache of its own.
     if (!in_memory) db->exec("PRAGMA mmap_size=1073741824");
     return db;
+  } catch (const core::Error&) {
+    throw;
   } catch (const std::exception& e) {
     throw core::Error(core::ExitCode::usage,
                       fmt::format("cannot open {}: {}", db_path.string(), e.what()),
@@ -59,11 +63,6 @@ core::Error seq_taken(int64_t seq) {
                                  "was edited outside factory",
                                  seq),
                      "run 'factory audit verify' to see what changed");
-}
-
-std::string env_or_empty(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? std::string(value) : std::string();
 }
 
 }  // namespace
@@ -189,14 +188,6 @@ void Store::rollback() {
     m_sync_pending = false;
     m_db->tryExec("ROLLBACK");
   }
-}
-
-std::string current_actor() {
-  for (const char* name : {"FACTORY_ACTOR", "USER", "LOGNAME"}) {
-    auto value = env_or_empty(name);
-    if (!value.empty()) return value;
-  }
-  return "unknown";
 }
 
 }  // namespace factory::store

@@ -121,14 +121,14 @@ class Store {
   std::vector<TaskRow> list_tasks() const;
   // Removes a task row and its runs/results, keeping its events: only for rolling back a
   // half-created task.
-  void delete_task(const std::string& id);
+  void delete_task(const std::string& id, const std::string& actor);
 
   // Moves a task to `to` after core::check_transition, writing a `status` event with the
   // actor and reason. A move to the same status writes nothing.
   void set_status(const std::string& id, core::TaskStatus to, const std::string& actor,
                   const std::string& reason, std::optional<int64_t> run_id = std::nullopt);
 
-  void set_red_confirmed(const std::string& id, int64_t at);
+  void set_red_confirmed(const std::string& id, int64_t at, const std::string& actor);
 
   // Starts a run (status running) and returns it with its per-task number.
   RunRow begin_run(const std::string& task, const std::string& range, const std::string& actor);
@@ -213,8 +213,5 @@ void Store::transaction(Fn&& fn) {
   }
   commit();
 }
-
-// The user name recorded as actor: $FACTORY_ACTOR, else $USER, else $LOGNAME, else "unknown".
-std::string current_actor();
 
 }  // namespace factory::store

@@ -95,7 +95,7 @@ std::vector<TaskRow> Store::list_tasks() const {
   return rows;
 }
 
-void Store::delete_task(const std::string& id) {
+void Store::delete_task(const std::string& id, const std::string& actor) {
   transaction([&] {
     for (const char* sql :
          {"DELETE FROM stage_results WHERE task = ?", "DELETE FROM runs WHERE task = ?"}) {
@@ -106,7 +106,7 @@ void Store::delete_task(const std::string& id) {
     SQLite::Statement erase(*m_db, "DELETE FROM tasks WHERE id = ?");
     erase.bind(1, id);
     // The audit trail is append-only: the rollback is recorded rather than the history erased.
-    if (erase.exec() > 0) append_event(id, std::nullopt, current_actor(), "rolled_back_creation");
+    if (erase.exec() > 0) append_event(id, std::nullopt, actor, "rolled_back_creation");
   });
 }
 
@@ -128,13 +128,13 @@ void Store::set_status(const std::string& id, core::TaskStatus to, const std::st
   });
 }
 
-void Store::set_red_confirmed(const std::string& id, int64_t at) {
+void Store::set_red_confirmed(const std::string& id, int64_t at, const std::string& actor) {
   transaction([&] {
     SQLite::Statement update(*m_db, "UPDATE tasks SET red_confirmed_at = ? WHERE id = ?");
     update.bind(1, static_cast<int64_t>(at));
     update.bind(2, id);
     if (update.exec() == 0) throw detail::no_such_task(id);
-    append_event(id, std::nullopt, current_actor(), "tdd_red_confirmed",
+    append_event(id, std::nullopt, actor, "tdd_red_confirmed",
                  core::json_text(nlohmann::json{{"at", at}}));
   });
 }

@@ -1,6 +1,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -270,6 +271,7 @@ TEST_CASE("a state.db from a newer factory is refused, untouched") {
     raw.exec("CREATE TABLE future(x)");
     raw.exec("PRAGMA user_version = " + std::to_string(newer));
   }
+  const auto size_before = std::filesystem::file_size(db_path);
   FakeClock clock;
   try {
     Store store(db_path, clock);
@@ -279,7 +281,46 @@ TEST_CASE("a state.db from a newer factory is refused, untouched") {
     CHECK(std::string(e.what()).find("newer") != std::string::npos);
     CHECK(e.hint().find("upgrade") != std::string::npos);
   }
+  // not even switched to WAL: the newer factory's file is exactly as it was
+  CHECK_FALSE(std::filesystem::exists(db_path.string() + "-wal"));
+  CHECK(std::filesystem::file_size(db_path) == size_before);
   SQLite::Database raw(db_path.string());
+  CHECK(raw.execAndGet("PRAGMA journal_mode").getString() == "delete");
   CHECK(raw.execAndGet("PRAGMA user_version").getInt() == newer);
   CHECK_FALSE(raw.tableExists("events"));
+}
+
+TEST_CASE("INSERT OR REPLACE cannot rewrite an event, though it skips the delete trigger") {
+  TempDir dir;
+  FakeClock clock;
+  auto db_path = dir.path() / "state.db";
+  Store store(db_path, clock);
+  store.append_event("calc", std::nullopt, "lewis", "note");
+  store.append_event("calc", std::nullopt, "lewis", "note");
+  SQLite::Database raw(db_path.string(), SQLite::OPEN_READWRITE);
+  CHECK_THROWS_WITH(raw.exec("INSERT OR REPLACE INTO events(seq, ts, task, run_id, actor, action, "
+                             "payload, prev_hash, hash) SELECT seq, ts, task, run_id, 'mallory', "
+                             "action, payload, prev_hash, hash FROM events WHERE seq = 1"),
+                    doctest::Contains("append-only"));
+  CHECK(raw.execAndGet("SELECT actor FROM events WHERE seq = 1").getString() == "lewis");
+  CHECK(store.verify_chain().events == 2);
+}
+
+TEST_CASE("a v2 database whose update trigger was dropped by hand still migrates") {
+  TempDir dir;
+  auto db_path = dir.path() / "state.db";
+  {
+    SQLite::Database raw(db_path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    raw.exec(migrations()[0]);
+    raw.exec(migrations()[1]);
+    raw.exec("INSERT INTO events(ts, task, actor, action) VALUES (1, 'old', 'lewis', 'created')");
+    raw.exec("DROP TRIGGER events_no_update");
+    raw.exec("PRAGMA user_version = 2");
+  }
+  FakeClock clock;
+  Store store(db_path, clock);
+  CHECK(store.user_version() == Store::schema_version());
+  CHECK(store.verify_chain().events == 1);
+  SQLite::Database raw(db_path.string(), SQLite::OPEN_READWRITE);
+  CHECK_THROWS(raw.exec("UPDATE events SET actor = 'mallory' WHERE seq = 1"));  // put back
 }
