@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <regex>
 #include <sstream>
 
 #include "cli/commands.hpp"
@@ -32,8 +34,8 @@ struct CoverageArgs {
   std::string diff;
   std::string root;
   std::vector<std::string> critical;
-  std::optional<double> min;
-  std::optional<double> min_patch;
+  std::string min;  // as typed: parsed by parse_percentage (decimal only)
+  std::string min_patch;
   bool json = false;
 };
 
@@ -45,7 +47,10 @@ fs::path workspace_root(const CoverageArgs& args) {
       throw Error(ExitCode::usage, fmt::format("--root {} is not a folder", args.root),
                   "name the workspace the report was made in");
     }
-    return fs::absolute(args.root, ec);
+    fs::path root = fs::absolute(args.root, ec).lexically_normal();
+    if (!root.has_filename() && root != root.root_path())
+      root = root.parent_path();  // "a/." -> "a"
+    return root;
   }
   fs::path cwd = fs::current_path(ec);
   try {
@@ -56,15 +61,26 @@ fs::path workspace_root(const CoverageArgs& args) {
   return cwd;
 }
 
-void check_rules(const CoverageArgs& args) {
-  for (auto [name, value] :
-       {std::pair{"--min", args.min}, std::pair{"--min-patch", args.min_patch}}) {
-    if (value && (*value < 0 || *value > 100)) {
-      throw Error(ExitCode::usage, fmt::format("{} {} is not a percentage", name, *value),
-                  "give a number from 0 to 100");
-    }
+// "80", "66.67" -> the value; CLI11's number parsing would take "nan", "inf" or "0x10", so a
+// percentage is read as plain decimal digits only.
+std::optional<double> parse_percentage(const char* name, const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  static const std::regex k_decimal(R"(\d+(\.\d*)?|\.\d+)");
+  double value = 0;
+  if (std::regex_match(text, k_decimal)) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc() && end == text.data() + text.size() && value <= 100) return value;
   }
-  for (const auto& c : args.critical) {
+  throw Error(ExitCode::usage, fmt::format("{} {} is not a percentage", name, text),
+              "give a number from 0 to 100");
+}
+
+coverage::Rules coverage_rules(const CoverageArgs& args) {
+  coverage::Rules rules;
+  rules.min_percent = parse_percentage("--min", args.min);
+  rules.min_patch_percent = parse_percentage("--min-patch", args.min_patch);
+  rules.critical_paths = args.critical;
+  for (const auto& c : rules.critical_paths) {
     bool function = c.size() > 2 && c.compare(c.size() - 2, 2, "()") == 0;
     if (function) continue;
     if (auto why = core::glob_error(c)) {
@@ -72,6 +88,7 @@ void check_rules(const CoverageArgs& args) {
                   "give a glob (src/pay/**) or a function name with () (charge_card())");
     }
   }
+  return rules;
 }
 
 std::string read_diff(const std::string& source) {
@@ -91,7 +108,7 @@ std::string read_diff(const std::string& source) {
   return out.str();
 }
 
-coverage::Report read_reports(const CoverageArgs& args, const fs::path& root) {
+coverage::Report read_reports(const CoverageArgs& args, const coverage::ReadOptions& options) {
   std::optional<coverage::Format> forced;
   if (!args.format.empty()) {
     forced = coverage::parse_format(args.format);
@@ -100,8 +117,6 @@ coverage::Report read_reports(const CoverageArgs& args, const fs::path& root) {
                   "use --format lcov, cobertura or go");
     }
   }
-  coverage::ReadOptions options;
-  options.repo_root = root;
   coverage::Report merged;
   for (const auto& file : args.reports) {
     auto format = forced ? *forced : coverage::detect_file_format(file);
@@ -112,19 +127,24 @@ coverage::Report read_reports(const CoverageArgs& args, const fs::path& root) {
 }
 
 int run_coverage(const CoverageArgs& args) {
-  check_rules(args);
-  fs::path root = workspace_root(args);
-  coverage::Report report = read_reports(args, root);
+  coverage::Rules rules = coverage_rules(args);
+  coverage::ReadOptions options;
+  options.repo_root = workspace_root(args);
+  std::error_code ec;
+  options.base_dir = fs::current_path(ec);  // coverage.py writes paths relative to where it ran
+  coverage::Report report = read_reports(args, options);
   coverage::ChangedLines changed;
   if (!args.diff.empty()) changed = coverage::parse_unified_diff(read_diff(args.diff));
-  coverage::Rules rules{args.min, args.min_patch, args.critical};
+  coverage::add_unreported_sources(report, changed, options);
   coverage::Analysis analysis = coverage::analyze(report, changed, rules);
-  if (!report.outside.empty() && (args.json || report.files.empty())) {
+  // The text summary ends with a note on them; the JSON document goes to a program, so a person
+  // hears of them on stderr.
+  if (!report.outside.empty() && args.json) {
     fmt::print(stderr,
                "factory: warning: coverage report names {} file{} not in the workspace {} "
                "(first: {})\n",
-               report.outside.size(), report.outside.size() == 1 ? "" : "s", root.string(),
-               report.outside.front());
+               report.outside.size(), report.outside.size() == 1 ? "" : "s",
+               options.repo_root.string(), report.outside.front());
   }
   if (args.json) {
     fmt::print("{}\n", core::json_text(coverage::to_json(analysis), 2));

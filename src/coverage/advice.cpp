@@ -72,7 +72,11 @@ void advise_lines(const FileCoverage* file, const std::string& path, const std::
 void advise_item(const CriticalItem& item, const Report& report, std::vector<std::string>& out) {
   auto file = report.files.find(item.path);
   const FileCoverage* fc = file == report.files.end() ? nullptr : &file->second;
-  if (item.not_measured) {
+  if (item.unjudged) {
+    out.push_back(
+        fmt::format("name the file of {} with a critical glob: the report has no functions for {}",
+                    item.rule, item.path));
+  } else if (item.not_measured) {
     out.push_back(fmt::format("add a test that loads {}: no test ran any of it", item.path));
   } else if (!item.function.empty() && item.never_ran && item.uncovered.empty()) {
     out.push_back(fmt::format("add a test that calls {} ({}): it never ran",
@@ -92,7 +96,60 @@ std::string item_lines(const CriticalItem& item) {
   return fmt::format("{}:{}", item.path, format_lines(item.uncovered));
 }
 
+std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : std::string(separator)) + p;
+  return out;
+}
+
+// The gate failures of one critical rule: its uncovered lines, its functions that never ran,
+// the files no test loads and the files it cannot be checked in.
+void add_rule_failures(Analysis& a, const std::string& rule) {
+  std::vector<std::string> spots;
+  std::vector<std::string> unloaded;
+  std::vector<std::string> blind;
+  size_t count = 0;
+  bool function_rule = ends_with(rule, "()");
+  for (const auto& item : a.critical) {
+    if (item.rule != rule || item.covered()) continue;
+    std::string range = where(item.path, item.first_line, item.last_line);
+    if (item.unjudged) {
+      blind.push_back(item.path);
+    } else if (item.not_measured && !item.function.empty()) {
+      a.gate_failures.push_back(fmt::format(
+          "critical function {} ({}) changed, but no test loads {}", rule, range, item.path));
+    } else if (item.not_measured) {
+      unloaded.push_back(item.path);
+    } else if (!item.function.empty() && item.uncovered.empty()) {
+      a.gate_failures.push_back(
+          fmt::format("critical function {} ({}) changed but never ran", rule, range));
+    } else {
+      count += item.uncovered.size();
+      spots.push_back(item_lines(item));
+    }
+  }
+  if (!spots.empty()) {
+    a.gate_failures.push_back(fmt::format("critical {} {} has {} uncovered changed {}: {}",
+                                          function_rule ? "function" : "path", rule, count,
+                                          lines_word(count), joined(spots, "; ")));
+  }
+  if (!unloaded.empty()) {
+    a.gate_failures.push_back(fmt::format("critical path {} has changed files no test loads: {}",
+                                          rule, joined(unloaded, ", ")));
+  }
+  if (!blind.empty()) {
+    a.gate_failures.push_back(fmt::format(
+        "critical function {} cannot be checked: the report has no functions for the changed "
+        "{}",
+        rule, joined(blind, ", ")));
+  }
+}
+
 }  // namespace
+
+std::string format_threshold(double value) {
+  return fmt::format("{}", value);
+}
 
 std::string format_percent(double value) {
   double floored = std::floor(value * 10.0 + 1e-9) / 10.0;
@@ -171,53 +228,22 @@ void add_gate_failures(Analysis& a, const Rules& rules) {
     if (!a.percent) {
       a.gate_failures.push_back(fmt::format(
           "coverage is unknown: the report measures no line in the workspace (minimum {}%)",
-          format_percent(*rules.min_percent)));
+          format_threshold(*rules.min_percent)));
     } else if (*a.percent < *rules.min_percent) {
       a.gate_failures.push_back(fmt::format("coverage {}% is below the minimum {}%",
                                             format_percent(*a.percent),
-                                            format_percent(*rules.min_percent)));
+                                            format_threshold(*rules.min_percent)));
     }
   }
   // No measured changed line: nothing to hold to the patch minimum (diff-cover passes too).
   if (rules.min_patch_percent && a.patch_percent && *a.patch_percent < *rules.min_patch_percent) {
     a.gate_failures.push_back(fmt::format(
         "patch coverage {}% is below the minimum {}% ({} of {} changed lines never ran)",
-        format_percent(*a.patch_percent), format_percent(*rules.min_patch_percent),
+        format_percent(*a.patch_percent), format_threshold(*rules.min_patch_percent),
         a.patch_measured - a.patch_covered, a.patch_measured));
   }
   // One failure per rule, in rule order.
-  for (const auto& rule : rules.critical_paths) {
-    std::vector<std::string> spots;
-    std::vector<std::string> unloaded;
-    size_t count = 0;
-    for (const auto& item : a.critical) {
-      if (item.rule != rule || item.covered()) continue;
-      if (item.not_measured) {
-        unloaded.push_back(item.path);
-      } else if (!item.function.empty() && item.uncovered.empty()) {
-        a.gate_failures.push_back(fmt::format("critical function {} ({}) changed but never ran",
-                                              rule,
-                                              where(item.path, item.first_line, item.last_line)));
-      } else {
-        count += item.uncovered.size();
-        spots.push_back(item_lines(item));
-      }
-    }
-    bool function_rule = ends_with(rule, "()");
-    if (!spots.empty()) {
-      std::string joined;
-      for (const auto& s : spots) joined += (joined.empty() ? "" : "; ") + s;
-      a.gate_failures.push_back(fmt::format("critical {} {} has {} uncovered changed {}: {}",
-                                            function_rule ? "function" : "path", rule, count,
-                                            lines_word(count), joined));
-    }
-    if (!unloaded.empty()) {
-      std::string joined;
-      for (const auto& s : unloaded) joined += (joined.empty() ? "" : ", ") + s;
-      a.gate_failures.push_back(
-          fmt::format("critical path {} has changed files no test loads: {}", rule, joined));
-    }
-  }
+  for (const auto& rule : rules.critical_paths) add_rule_failures(a, rule);
 }
 
 }  // namespace factory::coverage

@@ -12,6 +12,9 @@ namespace factory::coverage {
 // 71.29 -> "71.2": one decimal, rounded down so coverage is never overstated; "80" for 80.0.
 std::string format_percent(double value);
 
+// A threshold as the contract or the command line gave it: 66.67 -> "66.67", 80 -> "80".
+std::string format_threshold(double value);
+
 // [2, 3, 4, 8, 10] -> "2-4, 8, 10": runs of three or more lines as a range.
 std::string format_lines(const std::vector<int>& lines);
 

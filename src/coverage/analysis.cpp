@@ -1,5 +1,7 @@
 #include "coverage/analysis.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
 #include <set>
@@ -7,6 +9,7 @@
 
 #include "core/glob.hpp"
 #include "coverage/advice.hpp"
+#include "coverage/source_functions.hpp"
 
 namespace factory::coverage {
 
@@ -23,13 +26,28 @@ std::string extension_of(std::string_view path) {
   return std::string(path.substr(dot));
 }
 
-// Whether the report measures files like `path` (same extension): then a changed file of
-// that kind missing from the report is one no test loaded, not a file the tool ignores.
-bool kind_is_measured(const Report& report, std::string_view path) {
+std::string_view folder_of(std::string_view path) {
+  auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+}
+
+// Whether a changed file the report does not name is one no test loaded: the report measures
+// files of its kind (same extension), so the tool would have measured it had a test loaded it.
+// Not so for a C/C++ header (a declaration compiles to no code) or a Go file in a package the
+// profile measures (it was compiled with the package; it just has no statements).
+bool unloaded(const Report& report, std::string_view path) {
   std::string ext = extension_of(path);
-  if (ext.empty()) return false;
-  return std::any_of(report.files.begin(), report.files.end(),
+  if (ext.empty() || is_c_header(path)) return false;
+  bool go = ext == ".go";
+  return std::none_of(report.files.begin(), report.files.end(),
+                      [&](const auto& f) { return go && folder_of(f.first) == folder_of(path); }) &&
+         std::any_of(report.files.begin(), report.files.end(),
                      [&](const auto& f) { return extension_of(f.first) == ext; });
+}
+
+bool changes_range(const std::set<int>& lines, int first, int last) {
+  auto it = lines.lower_bound(first);
+  return it != lines.end() && *it <= last;
 }
 
 FileResult measure_file(const FileCoverage& file, const ChangedLines& changed) {
@@ -90,49 +108,104 @@ class CriticalFinder {
       : m_report(report), m_changed(changed) {}
 
   void glob_rule(const std::string& rule) {
+    bool known = false;
     for (const auto& [path, lines] : m_changed) {
-      if (lines.empty() || !core::glob_match(rule, path)) continue;
-      if (!m_seen.insert({path, "", 0}).second) continue;
+      if (!core::glob_match(rule, path)) continue;
+      known = true;
+      if (lines.empty() || !m_seen.insert({path, "", 0}).second) continue;
       auto file = m_report.files.find(path);
       CriticalItem item{rule, path, "", 0, 0, 0, {}, false, false};
       if (file == m_report.files.end()) {
-        if (!kind_is_measured(m_report, path)) continue;  // not code the tool measures
+        if (!unloaded(m_report, path)) continue;  // not code the tool measures
         item.not_measured = true;
       } else {
         measure_item(item, &file->second, lines, 1, std::numeric_limits<int>::max());
       }
       m_items.push_back(std::move(item));
     }
+    known = known || std::any_of(m_report.files.begin(), m_report.files.end(),
+                                 [&](const auto& f) { return core::glob_match(rule, f.first); });
+    if (!known) {
+      m_warnings.push_back(
+          fmt::format("critical path {} matches no file in the report or the change", rule));
+    }
   }
 
   void function_rule(const std::string& rule) {
     std::string wanted = rule.substr(0, rule.size() - 2);
+    bool known = false;  // some function anywhere matches the rule
     for (const auto& [path, file] : m_report.files) {
-      auto ch = m_changed.find(path);
-      if (ch == m_changed.end() || ch->second.empty()) continue;
       for (const auto& f : file.functions) {
         if (!function_matches(f.name, wanted)) continue;
-        int last = std::max(f.last_line, f.first_line);
-        auto first_changed = ch->second.lower_bound(f.first_line);
-        if (first_changed == ch->second.end() || *first_changed > last) continue;
-        if (!m_seen.insert({path, f.name, f.first_line}).second) continue;
-        CriticalItem item{rule, path, f.name, f.first_line, last, 0, {}, false, false};
-        measure_item(item, &file, ch->second, f.first_line, last);
-        bool body_ran = std::any_of(file.lines.lower_bound(f.first_line), file.lines.end(),
-                                    [&](const auto& l) { return l.first <= last && l.second > 0; });
-        item.never_ran = f.hits == 0 && !body_ran;
-        m_items.push_back(std::move(item));
+        known = true;
+        add_function_item(rule, path, &file, f);
       }
     }
+    // Changed files no test loaded: their functions never ran.
+    for (const auto& [path, functions] : m_report.unreported) {
+      bool check = !m_report.files.count(path) && unloaded(m_report, path);
+      for (const auto& f : functions) {
+        if (!function_matches(f.name, wanted)) continue;
+        known = true;
+        if (check) add_function_item(rule, path, nullptr, f);
+      }
+    }
+    if (!known) unmatched_function_rule(rule);
   }
 
   std::vector<CriticalItem> take() { return std::move(m_items); }
+  std::vector<std::string> take_warnings() { return std::move(m_warnings); }
 
  private:
+  // An item for function `f` of `path` when the change touches it; `file` is null for a file
+  // no test loaded.
+  void add_function_item(const std::string& rule, const std::string& path, const FileCoverage* file,
+                         const FunctionCoverage& f) {
+    auto ch = m_changed.find(path);
+    int last = std::max(f.last_line, f.first_line);
+    if (ch == m_changed.end() || !changes_range(ch->second, f.first_line, last)) return;
+    if (!m_seen.insert({path, f.name, f.first_line}).second) return;
+    CriticalItem item{rule, path, f.name, f.first_line, last, 0, {}, false, false};
+    if (!file) {
+      item.not_measured = true;
+      item.never_ran = true;
+    } else {
+      measure_item(item, file, ch->second, f.first_line, last);
+      bool body_ran = std::any_of(file->lines.lower_bound(f.first_line), file->lines.end(),
+                                  [&](const auto& l) { return l.first <= last && l.second > 0; });
+      item.never_ran = f.hits == 0 && !body_ran;
+    }
+    m_items.push_back(std::move(item));
+  }
+
+  // A function rule that matches nothing: a gap when the function may hide in a changed file
+  // without function data (the rule cannot be checked), else only a warning.
+  void unmatched_function_rule(const std::string& rule) {
+    bool blind = false;
+    for (const auto& [path, lines] : m_changed) {
+      auto file = m_report.files.find(path);
+      if (file == m_report.files.end() || !file->second.functions.empty() ||
+          derives_functions(path) || std::none_of(lines.begin(), lines.end(), [&](int l) {
+            return file->second.lines.count(l) > 0;
+          })) {
+        continue;  // only changed code the report measures can hide the function
+      }
+      CriticalItem item{rule, path, "", 0, 0, 0, {}, false, false};
+      item.unjudged = true;
+      m_items.push_back(std::move(item));
+      blind = true;
+    }
+    if (!blind) {
+      m_warnings.push_back(
+          fmt::format("critical function {} matches no function in the report", rule));
+    }
+  }
+
   const Report& m_report;
   const ChangedLines& m_changed;
   std::set<std::tuple<std::string, std::string, int>> m_seen;  // (path, function, first line)
   std::vector<CriticalItem> m_items;
+  std::vector<std::string> m_warnings;
 };
 
 }  // namespace
@@ -163,6 +236,7 @@ Analysis analyze(const Report& report, const ChangedLines& changed, const Rules&
     }
   }
   a.critical = finder.take();
+  a.warnings = finder.take_warnings();
   a.critical_total = static_cast<int>(a.critical.size());
   a.critical_covered = static_cast<int>(std::count_if(a.critical.begin(), a.critical.end(),
                                                       [](const auto& i) { return i.covered(); }));

@@ -56,9 +56,12 @@ struct CriticalItem {
   int changed_measured = 0;    // changed lines in it that the report measures
   std::vector<int> uncovered;  // of those, the ones that never ran, ascending
   bool never_ran = false;      // a function with changed lines that was never called
-  bool not_measured = false;   // a glob item's file that no test loaded (see COVERAGE.md)
+  bool not_measured = false;   // the item's file is one no test loaded (see COVERAGE.md)
+  // A function rule that cannot be checked: it matches no function, and this changed file has
+  // no function data to look in (no functions in the report, none derived from its source).
+  bool unjudged = false;
 
-  bool covered() const { return uncovered.empty() && !never_ran && !not_measured; }
+  bool covered() const { return uncovered.empty() && !never_ran && !not_measured && !unjudged; }
 };
 
 // Everything the coverage gate and the dashboard show.
@@ -80,6 +83,7 @@ struct Analysis {
   std::optional<double> min_patch_percent;
   std::vector<std::string> recommendations;  // "add a test that runs charge_card (...)"
   std::vector<std::string> gate_failures;    // empty = the gate passes
+  std::vector<std::string> warnings;         // critical rules that match nothing (a typo?)
 
   // Whether some critical item is uncovered (this blocks approval).
   bool critical_gap() const { return critical_covered < critical_total; }
@@ -101,5 +105,9 @@ Analysis analysis_from_json(const nlohmann::json& json);
 // A short text block for the stage output: overall, patch, critical, the uncovered critical
 // lines and the recommendations; at most `max_lines` lines (the last says how many were cut).
 std::string render_summary(const Analysis& analysis, int max_lines);
+
+// The one-line stage result: "coverage 87% (min 80) · patch 66% (min 60) · critical 1/2",
+// percentages rounded down like the readiness dashboard, thresholds as given.
+std::string stage_line(const Analysis& analysis);
 
 }  // namespace factory::coverage

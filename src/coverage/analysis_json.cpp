@@ -83,6 +83,7 @@ nlohmann::json item_json(const CriticalItem& i) {
           {"uncovered", i.uncovered},
           {"never_ran", i.never_ran},
           {"not_measured", i.not_measured},
+          {"unjudged", i.unjudged},
           {"covered", i.covered()}};
 }
 
@@ -97,6 +98,7 @@ CriticalItem item_from(const nlohmann::json& j) {
   i.uncovered = j.at("uncovered").get<std::vector<int>>();
   i.never_ran = j.at("never_ran").get<bool>();
   i.not_measured = j.at("not_measured").get<bool>();
+  i.unjudged = j.value("unjudged", false);  // absent in analyses stored before it existed
   return i;
 }
 
@@ -134,6 +136,7 @@ nlohmann::json to_json(const Analysis& a) {
       {"outside", a.outside},
       {"recommendations", a.recommendations},
       {"gate_failures", a.gate_failures},
+      {"warnings", a.warnings},
       {"passed", a.passed()},
   };
 }
@@ -167,6 +170,7 @@ Analysis analysis_from_json(const nlohmann::json& j) {
     a.outside = strings(j.at("outside"));
     a.recommendations = strings(j.at("recommendations"));
     a.gate_failures = strings(j.at("gate_failures"));
+    if (j.contains("warnings")) a.warnings = strings(j.at("warnings"));
     return a;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(fmt::format("stored coverage analysis is damaged: {}", e.what()));

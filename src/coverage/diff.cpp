@@ -159,7 +159,11 @@ class DiffParser {
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     if (m_in_hunk && hunk_line(text)) return;
     m_in_hunk = false;
+    // A merge's combined diff ("diff --cc", "@@@" hunks) has no single new side to read: its
+    // section, ---/+++ lines included, is skipped up to the next file.
+    if (m_combined && !starts_with(text, "diff --git ")) return;
     if (starts_with(text, "diff --git ")) {
+      m_combined = false;
       m_header_seen = false;
       begin_file(diff_git_new_path(text.substr(11)), /*new_section=*/true);
     } else if (starts_with(text, "--- ") && !m_in_hunk) {
@@ -179,7 +183,8 @@ class DiffParser {
     } else if (starts_with(text, "deleted file mode")) {
       forget_file();
     } else if (starts_with(text, "diff --cc ") || starts_with(text, "diff --combined ")) {
-      m_path.reset();  // a merge's combined diff: its hunks have no single new side to read
+      m_path.reset();
+      m_combined = true;
     } else if (starts_with(text, "@@")) {
       if (!m_path) return;  // a hunk of a deleted file, or before any file header
       auto header = parse_hunk_header(text);
@@ -258,6 +263,7 @@ class DiffParser {
   bool m_pending_old = false;
   bool m_header_seen = true;  // the current section has had its +++ line
   bool m_in_hunk = false;
+  bool m_combined = false;  // inside a combined diff's section
   int m_next = 0;
   int m_new_left = 0;
   int m_old_left = 0;

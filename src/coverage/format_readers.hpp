@@ -22,6 +22,10 @@ Report parse_go_profile(std::string_view text, const std::string& name, const Pa
 // Adds `path` to report.outside once.
 void note_outside(Report& report, std::string_view path);
 
+// How many lines the source file of a repository-relative path has; nullopt when it cannot
+// be read (no root, missing, too large).
+std::optional<int> source_line_count(const PathMapper& mapper, const std::string& path);
+
 // A decimal integer of the whole of `text` (no sign unless allow_negative); nullopt otherwise.
 std::optional<long long> parse_integer(std::string_view text, bool allow_negative = false);
 

@@ -61,6 +61,7 @@ Report parse_go_profile(std::string_view text, const std::string& name, const Pa
   bool seen_mode = false;
   int blocks = 0;
   std::map<std::string, std::optional<std::string>> mapped;  // profile path -> repo path
+  std::map<std::string, std::optional<int>> lengths;         // repo path -> source lines
   core::for_each_line(text, [&](int number, std::string_view line) {
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
     if (line.empty()) return;
@@ -88,6 +89,11 @@ Report parse_go_profile(std::string_view text, const std::string& name, const Pa
       return;
     }
     if (block.statements == 0) return;  // covers no statement: measures nothing
+    auto [length, fresh] = lengths.try_emplace(*it->second);
+    if (fresh) length->second = source_line_count(mapper, *it->second);
+    // A damaged block may run far past the end of the file: no line there holds code.
+    if (length->second) block.last = std::min(block.last, *length->second);
+    if (block.last < block.first) return;
     FileCoverage& file = report.files[*it->second];
     file.path = *it->second;
     // Overlapping or repeated blocks (-coverpkg, concatenated profiles) count once: a line ran

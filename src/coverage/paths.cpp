@@ -170,9 +170,11 @@ std::optional<std::string> PathMapper::map(std::string_view report_path) const {
       return ok;
     }
   }
+  // A sub-project's run writes paths relative to its folder; a path that names no file there
+  // may still be relative to the root (a report read from a sub-folder).
   if (!m_base.empty()) {
     auto rel = relativize(normalize_report_path(m_base + "/" + path));
-    return rel ? accept(*rel) : std::nullopt;
+    if (auto ok = rel ? accept(*rel) : std::nullopt; ok || !m_require_existing) return ok;
   }
   return accept(path);
 }

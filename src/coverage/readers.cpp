@@ -46,8 +46,13 @@ void complete_files(Report& report, const PathMapper& mapper) {
   }
 }
 
+std::string_view without_bom(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text;
+}
+
 std::string_view skip_space_and_bom(std::string_view head) {
-  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  head = without_bom(head);
   while (!head.empty() && (head.front() == ' ' || head.front() == '\t' || head.front() == '\r' ||
                            head.front() == '\n')) {
     head.remove_prefix(1);
@@ -55,7 +60,38 @@ std::string_view skip_space_and_bom(std::string_view head) {
   return head;
 }
 
+void check_not_directory(const fs::path& file) {
+  std::error_code ec;
+  if (fs::is_directory(file, ec)) {
+    throw core::Error(core::ExitCode::usage,
+                      fmt::format("{} is a directory, not a coverage report", file.string()),
+                      "name the report file");
+  }
+}
+
 }  // namespace
+
+void add_unreported_sources(Report& report, const ChangedLines& changed,
+                            const ReadOptions& options) {
+  PathMapper mapper(options);
+  for (const auto& [path, lines] : changed) {
+    if (lines.empty() || report.files.count(path) || !derives_functions(path)) continue;
+    fs::path source_path = mapper.source_file(path);
+    auto source = source_path.empty() ? std::nullopt : read_text(source_path, k_max_source_bytes);
+    if (!source) continue;
+    auto functions = derive_functions(path, *source, {});
+    if (!functions.empty()) report.unreported[path] = std::move(functions);
+  }
+}
+
+std::optional<int> source_line_count(const PathMapper& mapper, const std::string& path) {
+  fs::path source_path = mapper.source_file(path);
+  auto source = source_path.empty() ? std::nullopt : read_text(source_path, k_max_source_bytes);
+  if (!source) return std::nullopt;
+  auto lines = std::count(source->begin(), source->end(), '\n');
+  if (!source->empty() && source->back() != '\n') ++lines;
+  return static_cast<int>(lines);
+}
 
 void bad_report(const std::string& where, const std::string& what, const std::string& hint) {
   throw core::Error(core::ExitCode::usage, fmt::format("{}: {}", where, what), hint);
@@ -92,6 +128,7 @@ std::optional<Format> detect_format(std::string_view head) {
 }
 
 Format detect_file_format(const fs::path& file) {
+  check_not_directory(file);
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     throw core::Error(core::ExitCode::usage, fmt::format("cannot read {}", file.string()),
@@ -116,6 +153,7 @@ Report parse_report(std::string_view text, Format format, const std::string& sou
     bad_report(source_name + ":1", "the report is empty",
                "the coverage tool wrote nothing; run it again");
   }
+  text = without_bom(text);  // detect_format skips it, so editors' BOMs reach this point
   PathMapper mapper(options);
   Report report;
   switch (format) {
@@ -135,12 +173,7 @@ Report parse_report(std::string_view text, Format format, const std::string& sou
 }
 
 Report read_report(const fs::path& file, Format format, const ReadOptions& options) {
-  std::error_code ec;
-  if (fs::is_directory(file, ec)) {
-    throw core::Error(core::ExitCode::usage,
-                      fmt::format("{} is a directory, not a coverage report", file.string()),
-                      "name the report file");
-  }
+  check_not_directory(file);
   auto text = read_text(file, std::uintmax_t(1) << 31);
   if (!text) {
     throw core::Error(core::ExitCode::usage, fmt::format("cannot read {}", file.string()),

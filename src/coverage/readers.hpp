@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "coverage/diff.hpp"
 #include "coverage/report.hpp"
 
 namespace factory::coverage {
@@ -27,6 +28,11 @@ struct ReadOptions {
 // Reads and parses a report file; throws core::Error(usage) naming file:line on bad input
 // (unreadable, empty, truncated, malformed).
 Report read_report(const std::filesystem::path& file, Format format, const ReadOptions& options);
+
+// Fills report.unreported: for each file with changed lines that the report does not name, the
+// functions derived from its source under options.repo_root (Python, Go, C and C++).
+void add_unreported_sources(Report& report, const ChangedLines& changed,
+                            const ReadOptions& options);
 
 // Parses report text; `source_name` names it in errors ("coverage.info:12: ...").
 Report parse_report(std::string_view text, Format format, const std::string& source_name,

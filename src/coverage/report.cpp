@@ -34,6 +34,8 @@ void merge_report(Report& into, const Report& from) {
       }
     }
   }
+  for (const auto& [path, functions] : from.unreported)
+    into.unreported.try_emplace(path, functions);
   for (const auto& path : from.outside) {
     if (std::find(into.outside.begin(), into.outside.end(), path) == into.outside.end()) {
       into.outside.push_back(path);

@@ -37,6 +37,10 @@ struct Report {
   // Paths the report names that are outside the workspace or name no file in it, as written
   // in the report; kept out of `files` and every total so the caller can warn about them.
   std::vector<std::string> outside;
+  // Changed source files the report does not name (no test loaded them), with the functions a
+  // scan of their source finds (hits 0), so a critical function in them is still checked.
+  // Filled by add_unreported_sources.
+  std::map<std::string, std::vector<FunctionCoverage>> unreported;
 };
 
 // Adds `from` into `into` (several reports of one run, e.g. per package or per test suite):

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/lines.hpp"
+#include "coverage/cpp_functions.hpp"
 
 namespace factory::coverage {
 
@@ -194,10 +195,30 @@ std::vector<FunctionCoverage> go_functions(const std::vector<std::string_view>& 
 
 }  // namespace
 
+bool is_c_family(std::string_view path) {
+  for (std::string_view ext : {".c", ".cc", ".cpp", ".cxx", ".c++", ".h", ".hh", ".hpp", ".hxx",
+                               ".h++", ".inl", ".ipp", ".tcc"}) {
+    if (ends_with(path, ext)) return true;
+  }
+  return false;
+}
+
+bool is_c_header(std::string_view path) {
+  for (std::string_view ext : {".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".ipp", ".tcc"}) {
+    if (ends_with(path, ext)) return true;
+  }
+  return false;
+}
+
+bool derives_functions(std::string_view path) {
+  return ends_with(path, ".py") || ends_with(path, ".go") || is_c_family(path);
+}
+
 std::vector<FunctionCoverage> derive_functions(std::string_view path, std::string_view source,
                                                const std::map<int, long long>& lines) {
   if (ends_with(path, ".py")) return python_functions(core::split_lines(source), lines);
   if (ends_with(path, ".go")) return go_functions(core::split_lines(source), lines);
+  if (is_c_family(path)) return cpp_functions(source, lines);
   return {};
 }
 

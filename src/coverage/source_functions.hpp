@@ -13,10 +13,19 @@ namespace factory::coverage {
 // lcov and XML, Go coverprofiles). Python: `def`/`async def` at any depth, named with their
 // enclosing classes ("Calculator.add"), ending at the last line indented deeper than the def.
 // Go: top-level `func` declarations, methods named "(*T).M" or "T.M", ending at the first
-// line that is "}" at column 0. `lines` gives hits: a function's hits are the most any
-// measured line of its body ran. Other languages: none.
+// line that is "}" at column 0. C and C++: see cpp_functions. `lines` gives hits: a function's
+// hits are the most any measured line of its body ran. Other languages: none.
 std::vector<FunctionCoverage> derive_functions(std::string_view path, std::string_view source,
                                                const std::map<int, long long>& lines);
+
+// Whether derive_functions finds functions in files like `path` (Python, Go, C, C++).
+bool derives_functions(std::string_view path);
+
+// C and C++ sources and headers (.c .cc .cpp .cxx .h .hpp ...).
+bool is_c_family(std::string_view path);
+
+// C and C++ headers (.h .hh .hpp .hxx .inl ...): a declaration in one compiles to no code.
+bool is_c_header(std::string_view path);
 
 // Go coverprofile blocks span whole regions, blank lines and comments included: the lines
 // of `source` that hold no code (blank, comment-only, only closing brackets) are dropped.

@@ -8,6 +8,8 @@
 
 #include "core/error.hpp"
 #include "core/json_text.hpp"
+#include "core/readiness.hpp"
+#include "coverage/advice.hpp"
 #include "coverage/readers.hpp"
 #include "coverage/report_json.hpp"
 #include "pipeline/cycle.hpp"
@@ -41,17 +43,20 @@ extract::Extraction gap_findings(const coverage::Analysis& analysis) {
     std::string what = item.function.empty() ? fmt::format("critical path {}", item.rule)
                                              : fmt::format("critical function {}()", item.function);
     size_t n = item.uncovered.size();
-    finding.message = item.never_ran && n == 0 ? fmt::format("{} never ran", what)
-                                               : fmt::format("{}: {} changed line{} never ran",
-                                                             what, n, n == 1 ? "" : "s");
+    if (item.unjudged) {
+      finding.message =
+          fmt::format("critical function {} cannot be checked: no function data", item.rule);
+    } else if (item.not_measured) {
+      finding.message = fmt::format("{}: no test loads {}", what, item.path);
+    } else if (item.never_ran && n == 0) {
+      finding.message = fmt::format("{} never ran", what);
+    } else {
+      finding.message = fmt::format("{}: {} changed line{} never ran", what, n, n == 1 ? "" : "s");
+    }
     out.findings.push_back(std::move(finding));
   }
   out.summary = analysis.gate_failures.empty() ? "" : analysis.gate_failures.front();
   return out;
-}
-
-std::string percent_or_dash(const std::optional<double>& percent) {
-  return percent ? fmt::format("{:.0f}%", *percent) : "n/a";
 }
 
 }  // namespace
@@ -122,9 +127,12 @@ void Engine::check_coverage(Cycle& cycle, StageReport& report, const lang::Stage
   }
   coverage::Analysis analysis;
   try {
-    auto parsed = coverage::read_report(file, *coverage::parse_format(spec.coverage_format),
-                                        {m_setup.task.workspace});
-    analysis = coverage::analyze(parsed, task_changed_lines(m_deps.vcs, m_setup.task), rules);
+    coverage::ReadOptions options{m_setup.task.workspace};
+    auto parsed =
+        coverage::read_report(file, *coverage::parse_format(spec.coverage_format), options);
+    auto changed = task_changed_lines(m_deps.vcs, m_setup.task);
+    coverage::add_unreported_sources(parsed, changed, options);
+    analysis = coverage::analyze(parsed, changed, rules);
     m_deps.store.put_coverage(cycle.run.id, m_setup.task.id, cycle.tree_id,
                               stored_measurement(parsed));
   } catch (const core::Error& e) {
@@ -136,10 +144,7 @@ void Engine::check_coverage(Cycle& cycle, StageReport& report, const lang::Stage
   std::ofstream(report.log_path, std::ios::app)
       << "\n--- factory coverage analysis ---\n"
       << coverage::render_summary(analysis, k_summary_lines);
-  report.detail = fmt::format("coverage {} (min {:.0f}) · patch {} (min {:.0f}) · critical {}/{}",
-                              percent_or_dash(analysis.percent), *rules.min_percent,
-                              percent_or_dash(analysis.patch_percent), *rules.min_patch_percent,
-                              analysis.critical_covered, analysis.critical_total);
+  report.detail = coverage::stage_line(analysis);
   if (analysis.passed()) return;
   report.outcome = core::Outcome::failed;
   report.detail = analysis.gate_failures.front();
@@ -159,8 +164,8 @@ void Engine::check_total(StageReport& report, const lang::StageSpec& spec,
     report.hint = "check the coverage command prints a total, or fix coverage_pattern";
     return;
   }
-  report.detail =
-      fmt::format("coverage {:.0f}% (min {:.0f}) · patch not measured: {}", *percent, min, why);
+  report.detail = fmt::format("coverage {} (min {}) · patch not measured: {}",
+                              core::percent_text(*percent), coverage::format_threshold(min), why);
   if (*percent < min) report.outcome = core::Outcome::failed;
 }
 

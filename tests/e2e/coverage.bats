@@ -255,6 +255,15 @@ json_get() {
   [[ "$output" == *"cannot read missing.info"* ]]
   run -2 factory coverage cov.info --min 120
   [[ "$output" == *"--min 120 is not a percentage"* ]]
+  # nan would switch the gate off, 0x10 read as 16: a percentage is plain decimal.
+  run -2 factory coverage cov.info --min nan
+  [[ "$output" == *"--min nan is not a percentage"* ]]
+  run -2 factory coverage cov.info --min-patch 0x10
+  [[ "$output" == *"--min-patch 0x10 is not a percentage"* ]]
+  run -1 factory coverage cov.info --min 99.5
+  [[ "$output" == *"below the minimum 99.5%"* ]]
+  run -2 factory coverage pay
+  [[ "$output" == *"pay is a directory, not a coverage report"* ]]
   run -2 factory coverage cov.info --critical 'pay/../x'
   [[ "$output" == *"--critical 'pay/../x'"* ]]
 }
@@ -267,6 +276,116 @@ json_get() {
   cd "$other"
   git init -q -b main
   run -1 factory coverage cov.xml --min 50
-  [[ "$output" == *"factory: warning: coverage report names 4 files not in the workspace"* ]]
+  [[ "$output" == *"note: the report names 4 files not in the workspace"* ]]
   [[ "$output" == *"FAIL coverage is unknown: the report measures no line in the workspace (minimum 50%)"* ]]
+  # Said once, not on stderr and again in the summary.
+  [ "$(grep -c 'files not in the workspace' <<<"$output")" = 1 ]
+  # With --json the warning goes to stderr, naming the root without a trailing "/.".
+  run -1 bash -c "'$FACTORY_BIN' coverage cov.xml --min 50 --root . --json 2>&1 >/dev/null"
+  [[ "$output" == *"not in the workspace $other (first:"* ]]
+}
+
+@test "python without --source: a critical function in a module no test imports is a gap" {
+  make_python_project
+  python3 -m coverage run -m pytest -q >/dev/null
+  python3 -m coverage lcov -o all.info >/dev/null
+  run -1 bash -c "git diff base | '$FACTORY_BIN' coverage all.info --diff - --critical 'convert()' 2>/dev/null"
+  echo "$output"
+  [[ "$output" == *"critical paths 0/1 covered"* ]]
+  [[ "$output" == *"FAIL critical function convert() (pay/fx.py:4-5) changed, but no test loads pay/fx.py"* ]]
+  [[ "$output" == *"→ add a test that loads pay/fx.py: no test ran any of it"* ]]
+  # A name no function has is a warning, not a silent pass.
+  run -0 bash -c "git diff base | '$FACTORY_BIN' coverage all.info --diff - --critical 'convrt()' 2>/dev/null"
+  [[ "$output" == *"warning: critical function convrt() matches no function in the report"* ]]
+}
+
+@test "go: a new untested package is a gap; a types-only file in a tested package is not" {
+  make_go_project
+  printf 'package limit\n\n// Rate is tokens per second.\ntype Rate int\n\nconst Max Rate = 10\n' >limit/types.go
+  mkdir pay
+  printf 'package pay\n\n// Charge charges.\nfunc Charge(n int) int {\n\treturn n * 2\n}\n' >pay/pay.go
+  git add -A
+  git commit -q -m more
+  go test -coverprofile=cover.out ./... >/dev/null
+  run -1 bash -c "git diff base | '$FACTORY_BIN' coverage cover.out --diff - --critical '**' --critical 'Charge()'"
+  echo "$output"
+  [[ "$output" == *"FAIL critical path ** has changed files no test loads: pay/pay.go"* ]]
+  [[ "$output" == *"FAIL critical function Charge() (pay/pay.go:4-6) changed, but no test loads pay/pay.go"* ]]
+  [[ "$output" != *"limit/types.go"* ]]
+}
+
+# A C++ project built with g++ --coverage and reported by gcovr 5 (Cobertura with empty <methods/>):
+# Calc::sub gains a guard no test runs, and the header a declaration.
+make_cpp_project() {
+  C="$BATS_TEST_TMPDIR/cpp"
+  mkdir -p "$C/src"
+  cd "$C"
+  git init -q -b main
+  printf 'namespace shop {\nstruct Calc {\n  int add(int a, int b);\n  int sub(int a, int b);\n};\n}\n' >src/calc.hpp
+  printf '#include "calc.hpp"\n\nnamespace shop {\n\nint Calc::add(int a, int b) {\n  return a + b;\n}\n\nint Calc::sub(int a, int b) {\n  return a - b;\n}\n\n}  // namespace shop\n' >src/calc.cpp
+  printf '#include "src/calc.hpp"\nint main() { return shop::Calc().add(1, 2) == 3 ? 0 : 1; }\n' >test.cpp
+  git add -A
+  git commit -q -m base
+  git tag base
+  sed -i 's/^  return a - b;/  if (a < 0) {\n    return 0;\n  }\n  return a - b;/' src/calc.cpp
+  sed -i 's/^  int sub(int a, int b);/  int sub(int a, int b);\n  int other();/' src/calc.hpp
+  g++ --coverage -o t test.cpp src/calc.cpp
+  ./t
+  gcovr -r . --xml -o cov.xml
+}
+
+@test "C++ with gcovr Cobertura (no <methods>): a critical method that never ran is a gap" {
+  command -v gcovr >/dev/null || skip "gcovr not installed"
+  make_cpp_project
+  run -1 bash -c "git diff base | '$FACTORY_BIN' coverage cov.xml --diff - --critical 'Calc::sub()' --critical 'src/**'"
+  echo "$output"
+  [[ "$output" == *"critical paths 0/2 covered"* ]]
+  [[ "$output" == *"FAIL critical function Calc::sub() has 2 uncovered changed lines: src/calc.cpp:10, 11"* ]]
+  [[ "$output" == *"→ add a test that runs shop::Calc::sub (src/calc.cpp:9-14): lines 10, 11 never ran"* ]]
+  # The declaration added to the header compiles to nothing: not "no test loads it".
+  [[ "$output" != *"src/calc.hpp"* ]]
+}
+
+@test "run from a sub-project: coverage.py's relative paths resolve against the current folder" {
+  M="$BATS_TEST_TMPDIR/mono"
+  mkdir -p "$M/services/api/pay"
+  cd "$M"
+  git init -q -b main
+  : >services/api/pay/__init__.py
+  printf 'def pay(x):\n    return x\n' >services/api/pay/card.py
+  git add -A
+  git commit -q -m base
+  printf 'def pay(x):\n    if x < 0:\n        return 0\n    return x\n' >services/api/pay/card.py
+  printf 'from pay.card import pay\n\n\ndef test_pay():\n    assert pay(2) == 2\n' >services/api/test_card.py
+  cd services/api
+  python3 -m coverage run -m pytest -q >/dev/null
+  python3 -m coverage lcov -o cov.info >/dev/null
+  grep -q '^SF:pay/card.py' cov.info
+  run -1 bash -c "git diff | '$FACTORY_BIN' coverage cov.info --diff - --min-patch 80"
+  echo "$output"
+  [[ "$output" == *"patch coverage 50% (1 of 2 measured changed lines ran, minimum 80%)"* ]]
+  [[ "$output" == *"services/api/pay/card.py (50% of its changed lines): 3 never ran"* ]]
+}
+
+@test "a merge conflict's combined diff (diff --cc) is skipped, not an error" {
+  make_python_project
+  git checkout -q -b other base
+  sed -i 's/Card payments./Card payments (other)./' pay/card.py
+  git commit -q -am other
+  git checkout -q main
+  sed -i 's/Card payments./Card payments (main)./' pay/card.py
+  git commit -q -am main
+  run git merge -q other
+  git diff | grep -q '^diff --cc pay/card.py'
+  run -0 bash -c "git diff | '$FACTORY_BIN' coverage cov.info --diff -"
+  [[ "$output" == *"patch coverage: no changed line"* ]]
+}
+
+@test "--json with a file name that is not UTF-8 prints valid JSON" {
+  make_python_project
+  name=$'caf\xe9.py'
+  printf 'x = 1\n' >"$name"
+  printf 'SF:%s\nDA:1,1\nend_of_record\n' "$name" >latin.info
+  run -0 bash -c "'$FACTORY_BIN' coverage latin.info --json"
+  [ "$(json_get "$output" '[f["path"] for f in d["files"]] == ["caf\ufffd.py"]')" = True ]
 }

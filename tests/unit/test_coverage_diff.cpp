@@ -101,3 +101,23 @@ TEST_CASE("diff: empty text, text that is no diff, CRLF, a bad hunk header") {
     CHECK(std::string(e.what()).find("diff:3: cannot read the hunk header") == 0);
   }
 }
+
+TEST_CASE("diff: a merge's combined diff (diff --cc, @@@ hunks) is skipped, later files are read") {
+  ChangedLines c = parse_unified_diff(
+      "diff --cc pay/card.py\n"
+      "index 1111111,2222222..3333333\n"
+      "--- a/pay/card.py\n"
+      "+++ b/pay/card.py\n"
+      "@@@ -1,2 -1,2 +1,3 @@@\n"
+      "  a\n"
+      "+ b\n"
+      " +c\n"
+      "diff --git a/other.py b/other.py\n"
+      "--- a/other.py\n"
+      "+++ b/other.py\n"
+      "@@ -1 +1,2 @@\n"
+      " x\n"
+      "+y\n");
+  CHECK_FALSE(c.count("pay/card.py"));
+  CHECK(c.at("other.py") == std::set<int>{2});
+}

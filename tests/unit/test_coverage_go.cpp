@@ -111,3 +111,15 @@ TEST_CASE("Go bad input: no mode line, malformed block lines, empty") {
   CHECK(error_of("mode: set\n").find("no coverage block") != std::string::npos);
   CHECK(error_of("").find("empty") != std::string::npos);
 }
+
+TEST_CASE("Go: a BOM is skipped; a damaged block is cut at the end of a readable source") {
+  Report bom = parse_report("\xEF\xBB\xBFmode: set\nx.go:1.1,2.2 1 1\n", Format::go_profile,
+                            "cover.out", detached());
+  CHECK(bom.files.at("x.go").measured() == 2);
+  Workspace ws;
+  ws.write("go.mod", "module example.com/shop\n");
+  ws.write("limit/limiter.go", k_limiter);
+  Report r = parse_report("mode: set\nexample.com/shop/limit/limiter.go:6.40,999999.2 5 1\n",
+                          Format::go_profile, "cover.out", ws.options());
+  CHECK(r.files.at("limit/limiter.go").lines.rbegin()->first == 19);
+}

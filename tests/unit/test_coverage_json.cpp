@@ -98,3 +98,17 @@ TEST_CASE("the report model merges and survives JSON with its outside list") {
   CHECK(back.files.at("x.py").lines == x.lines);
   CHECK(back.outside == a.outside);
 }
+
+TEST_CASE("the stage line rounds down like the dashboard and shows thresholds as given") {
+  Analysis a;
+  a.percent = 79.6;
+  a.min_percent = 80;
+  a.patch_percent = 66.67;
+  a.min_patch_percent = 66.5;
+  a.critical_total = 2;
+  a.critical_covered = 1;
+  CHECK(stage_line(a) == "coverage 79% (min 80) · patch 66% (min 66.5) · critical 1/2");
+  a.patch_percent.reset();
+  a.min_patch_percent.reset();
+  CHECK(stage_line(a) == "coverage 79% (min 80) · patch n/a · critical 1/2");
+}

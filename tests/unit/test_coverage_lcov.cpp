@@ -122,3 +122,27 @@ TEST_CASE("detect_format") {
   CHECK_FALSE(detect_format(""));
   CHECK_FALSE(detect_format("hello"));
 }
+
+TEST_CASE("lcov: a UTF-8 BOM (an editor saved the report) is skipped") {
+  Report r = lcov("\xEF\xBB\xBFTN:\nSF:a.py\nDA:1,1\nend_of_record\n", detached());
+  CHECK(r.files.at("a.py").lines.at(1) == 1);
+}
+
+TEST_CASE("a report run in a sub-folder: relative paths against base_dir, then the root") {
+  Workspace ws;
+  ws.write("services/api/pay/card.py", "x = 1\n");
+  ws.write("lib/util.py", "y = 1\n");
+  ReadOptions options = ws.options();
+  options.base_dir = ws.root() / "services" / "api";
+  Report r = lcov("SF:pay/card.py\nDA:1,0\nend_of_record\nSF:lib/util.py\nDA:1,1\nend_of_record\n",
+                  options);
+  CHECK(r.files.count("services/api/pay/card.py"));
+  CHECK(r.files.count("lib/util.py"));
+  CHECK(r.outside.empty());
+}
+
+TEST_CASE("a folder given as the report is named as one") {
+  Workspace ws;
+  std::string error = factory::testing::usage_error_of([&] { detect_file_format(ws.root()); });
+  CHECK(error.find("is a directory, not a coverage report") != std::string::npos);
+}
