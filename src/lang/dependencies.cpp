@@ -1,8 +1,12 @@
 #include "lang/dependencies.hpp"
 
-#include <optional>
+#include <algorithm>
+#include <cctype>
 #include <regex>
+#include <set>
 #include <string>
+
+#include "core/lines.hpp"
 
 namespace factory::lang {
 
@@ -21,110 +25,258 @@ Manifest manifest_of(std::string_view path) {
   return Manifest::none;
 }
 
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    lines.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
+using Names = std::vector<std::string>;
+
+bool matches(const std::string& line, const std::regex& re) {
+  return std::regex_search(line, re);
 }
 
-bool matches(const std::string& line, const char* pattern) {
-  return std::regex_search(line, std::regex(pattern));
-}
-
-// The first capture group of `pattern` in `line`, when it matches.
-std::optional<std::string> capture(const std::string& line, const char* pattern) {
+// The first capture group of `re` in `line`, as a list of zero or one name.
+Names capture(const std::string& line, const std::regex& re) {
   std::smatch match;
-  if (!std::regex_search(line, match, std::regex(pattern))) return std::nullopt;
-  return match[1].str();
+  if (!std::regex_search(line, match, re)) return {};
+  return {match[1].str()};
 }
+
+// The project name a PEP 508 requirement string starts with ("requests[socks]>=2" -> requests,
+// "foo @ https://..." -> foo); none for a URL or a path, whose first word is no name.
+Names pep508_name(const std::string& text) {
+  static const std::regex name(
+      R"(^\s*([A-Za-z0-9](?:[A-Za-z0-9._\-]*[A-Za-z0-9])?)(\s|$|[\[(<>=!~;@,]))");
+  return capture(text, name);
+}
+
+// A requirements-file line: a PEP 508 requirement, or a URL / editable install named by its
+// `#egg=` fragment. Options (-r, -c, -e without an egg, --index-url, --hash continuation lines),
+// local paths and archives name nothing.
+Names requirement_line(const std::string& line) {
+  static const std::regex egg(R"([#&]egg=([A-Za-z0-9][A-Za-z0-9._\-]*))");
+  static const std::regex editable(R"(^\s*(-e|--editable)(\s|=))");
+  static const std::regex option(R"(^\s*-)");
+  static const std::regex comment(R"(^\s*(#|$))");
+  static const std::regex archive(R"(^\s*\S+\.(whl|zip|tar\.gz|tgz|tar\.bz2)\s*($|[;#]))");
+  if (matches(line, comment)) return {};
+  if (matches(line, editable)) return capture(line, egg);
+  if (matches(line, option)) return {};
+  if (matches(line, archive)) return capture(line, egg);
+  auto name = pep508_name(line);
+  return name.empty() ? capture(line, egg) : name;
+}
+
+// How far a TOML value spans: the brackets and braces still open, and an open multi-line string.
+struct TomlNesting {
+  int brackets = 0;
+  int braces = 0;
+  std::string string_end;  // the closing """ or ''' of a multi-line string, when inside one
+  bool open() const { return brackets > 0 || braces > 0 || !string_end.empty(); }
+};
+
+// The strings in one line of a TOML value that are not inside an inline table (the items of an
+// array of requirement strings), updating `nesting` for the lines that follow.
+Names toml_strings(std::string_view text, TomlNesting& nesting) {
+  Names out;
+  size_t i = 0;
+  if (!nesting.string_end.empty()) {
+    auto end = text.find(nesting.string_end);
+    if (end == std::string_view::npos) return out;
+    i = end + 3;
+    nesting.string_end.clear();
+  }
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '#') break;
+    if (c == '"' || c == '\'') {
+      std::string_view quote3 = c == '"' ? R"(""")" : "'''";
+      if (text.substr(i, 3) == quote3) {
+        auto end = text.find(quote3, i + 3);
+        if (end == std::string_view::npos) {
+          nesting.string_end = quote3;
+          return out;
+        }
+        i = end + 2;
+        continue;
+      }
+      std::string value;
+      size_t j = i + 1;
+      for (; j < text.size() && text[j] != c; ++j) {
+        if (c == '"' && text[j] == '\\' && j + 1 < text.size()) ++j;  // basic strings escape
+        value += text[j];
+      }
+      if (nesting.braces == 0) out.push_back(std::move(value));
+      i = j;
+      continue;
+    }
+    if (c == '[') ++nesting.brackets;
+    if (c == ']') nesting.brackets = std::max(0, nesting.brackets - 1);
+    if (c == '{') ++nesting.braces;
+    if (c == '}') nesting.braces = std::max(0, nesting.braces - 1);
+  }
+  return out;
+}
+
+// The pyproject.toml tables whose entries declare dependencies.
+enum class PyTable {
+  other,
+  project,            // [project]: its `dependencies` array
+  requirement_lists,  // [project.optional-dependencies], [dependency-groups]: every array
+  poetry,             // [tool.poetry(.group.<g>).(dev-)dependencies]: every key but python
+};
 
 // Walks the lines keeping track of whether we are inside a dependency section.
 class Scanner {
  public:
   explicit Scanner(Manifest kind) : m_kind(kind) {}
 
-  // The dependency the line declares, if any.
-  std::optional<std::string> next(const std::string& line) {
+  // The dependencies the line declares (usually none or one).
+  Names next(const std::string& line) {
+    static const std::regex cmake(R"(^\s*find_package\s*\(\s*([A-Za-z0-9_.+\-]+))");
     switch (m_kind) {
       case Manifest::requirements:
-        return capture(line, R"(^\s*([A-Za-z0-9][A-Za-z0-9._\-]*))");
+        return requirement_line(line);
       case Manifest::gomod:
         return gomod(line);
       case Manifest::cargo:
-        if (matches(line, R"(^\s*\[)")) {
-          m_inside = matches(line, R"(dependencies\]\s*$)");
-          return std::nullopt;
-        }
-        return m_inside ? capture(line, R"(^\s*([A-Za-z0-9_\-]+)\s*=)") : std::nullopt;
+        return cargo(line);
       case Manifest::npm:
         return npm(line);
       case Manifest::pyproject:
         return pyproject(line);
       case Manifest::cmake:
-        return capture(line, R"(^\s*find_package\s*\(\s*([A-Za-z0-9_.+\-]+))");
+        return capture(line, cmake);
       case Manifest::none:
         break;
     }
-    return std::nullopt;
+    return {};
   }
 
  private:
-  std::optional<std::string> gomod(const std::string& line) {
-    if (matches(line, R"(^\s*require\s*\()")) {
+  Names gomod(const std::string& line) {
+    static const std::regex open(R"(^\s*require\s*\()");
+    static const std::regex close(R"(^\s*\))");
+    static const std::regex in_block(R"(^\s*(\S+)\s+v\d)");
+    static const std::regex single(R"(^\s*require\s+(\S+)\s+v\d)");
+    if (matches(line, open)) {
       m_inside = true;
-      return std::nullopt;
+      return {};
     }
-    if (m_inside && matches(line, R"(^\s*\))")) {
+    if (m_inside && matches(line, close)) {
       m_inside = false;
-      return std::nullopt;
+      return {};
     }
-    return capture(line, m_inside ? R"(^\s*(\S+)\s+v\d)" : R"(^\s*require\s+(\S+)\s+v\d)");
+    return capture(line, m_inside ? in_block : single);
   }
 
-  std::optional<std::string> npm(const std::string& line) {
-    if (matches(line, R"("(dev|peer|optional)?[dD]ependencies"\s*:\s*\{)")) {
-      m_inside = true;
-      return std::nullopt;
+  Names cargo(const std::string& line) {
+    static const std::regex header(R"(^\s*\[)");
+    static const std::regex table(R"(dependencies\]\s*(#.*)?$)");
+    // [dependencies.serde], [target.'cfg(unix)'.dev-dependencies.libc]: one dependency's table
+    static const std::regex subtable(R"(dependencies\.([A-Za-z0-9_\-]+)\]\s*(#.*)?$)");
+    static const std::regex entry(R"(^\s*([A-Za-z0-9_\-]+)\s*=)");
+    if (matches(line, header)) {
+      m_inside = matches(line, table);
+      return capture(line, subtable);
     }
-    if (m_inside && matches(line, R"(^\s*\})")) {
-      m_inside = false;
-      return std::nullopt;
-    }
-    return m_inside ? capture(line, R"re(^\s*"([^"]+)"\s*:)re") : std::nullopt;
+    return m_inside ? capture(line, entry) : Names{};
   }
 
-  std::optional<std::string> pyproject(const std::string& line) {
-    const char* quoted = R"(^\s*["']([A-Za-z0-9][A-Za-z0-9._\-]*))";
-    if (matches(line, R"(^\s*\[)")) {
-      m_inside = matches(
-          line,
-          R"(^\s*\[(tool\.poetry\.(dev-)?dependencies|project\.optional-dependencies)\]\s*$)");
-      return std::nullopt;
+  // JSON read token by token: the keys directly inside a "*dependencies" object, however the
+  // file is laid out (one entry a line, or minified).
+  Names npm(const std::string& line) {
+    static const std::set<std::string> k_objects = {"dependencies", "devDependencies",
+                                                    "peerDependencies", "optionalDependencies"};
+    Names out;
+    for (size_t i = 0; i < line.size(); ++i) {
+      char c = line[i];
+      if (c == '"') {
+        std::string text;
+        size_t j = i + 1;
+        for (; j < line.size() && line[j] != '"'; ++j) {
+          if (line[j] == '\\' && j + 1 < line.size()) ++j;
+          text += line[j];
+        }
+        i = j;
+        size_t k = line.find_first_not_of(" \t", j + 1);
+        bool key = k != std::string::npos && line[k] == ':';
+        if (key && m_object_depth >= 0 && m_depth == m_object_depth + 1) out.push_back(text);
+        m_last_key = key ? text : "";
+      } else if (c == '{') {
+        if (m_object_depth < 0 && k_objects.count(m_last_key)) m_object_depth = m_depth;
+        ++m_depth;
+        m_last_key.clear();
+      } else if (c == '}') {
+        --m_depth;
+        if (m_depth == m_object_depth) m_object_depth = -1;
+      } else if (c == ',' || c == '[') {
+        m_last_key.clear();
+      }
     }
-    if (matches(line, R"(^\s*dependencies\s*=\s*\[)")) {
-      m_inside = !matches(line, R"(\]\s*$)");
-      return capture(line, R"(\[\s*["']([A-Za-z0-9][A-Za-z0-9._\-]*))");
+    return out;
+  }
+
+  Names pyproject(const std::string& line) {
+    if (m_toml.open()) {
+      auto strings = toml_strings(line, m_toml);
+      return m_requirements ? requirement_names(strings) : Names{};
     }
-    if (!m_inside) return std::nullopt;
-    if (matches(line, R"(^\s*\]\s*$)")) {
-      m_inside = false;
-      return std::nullopt;
+    static const std::regex header(R"(^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(#.*)?$)");
+    static const std::regex key(R"(^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.\-]+)\s*=(.*)$)");
+    std::smatch match;
+    if (std::regex_match(line, match, header)) return py_table(match[1].str());
+    if (!std::regex_match(line, match, key)) return {};
+    std::string name = match[1].str();
+    if (name.front() == '"' || name.front() == '\'') name = name.substr(1, name.size() - 2);
+    m_requirements = (m_table == PyTable::project && name == "dependencies") ||
+                     m_table == PyTable::requirement_lists;
+    auto strings = toml_strings(match[2].str(), m_toml);
+    if (m_requirements) return requirement_names(strings);
+    if (m_table == PyTable::poetry && name != "python") return {name};  // python: the interpreter
+    return {};
+  }
+
+  // Enters a pyproject table; a Poetry table of one dependency ([tool.poetry.dependencies.x])
+  // declares it.
+  Names py_table(const std::string& name) {
+    static const std::regex poetry(
+        R"(^tool\.poetry\.(dependencies|dev-dependencies|group\.("[^"]*"|'[^']*'|[^.]+)\.dependencies)(\.(.+))?$)");
+    std::smatch match;
+    m_table = PyTable::other;
+    if (name == "project") m_table = PyTable::project;
+    if (name == "project.optional-dependencies" || name == "dependency-groups") {
+      m_table = PyTable::requirement_lists;
     }
-    auto name = capture(line, quoted);
-    if (!name) name = capture(line, R"(^\s*([A-Za-z0-9_\-]+)\s*=)");
-    if (name == "python") return std::nullopt;  // Poetry's interpreter constraint
-    return name;
+    if (!std::regex_match(name, match, poetry)) return {};
+    if (!match[3].matched) {
+      m_table = PyTable::poetry;
+      return {};
+    }
+    std::string dependency = match[4].str();
+    if (dependency.size() > 1 && (dependency.front() == '"' || dependency.front() == '\'')) {
+      dependency = dependency.substr(1, dependency.size() - 2);
+    }
+    return dependency == "python" ? Names{} : Names{dependency};
+  }
+
+  static Names requirement_names(const Names& strings) {
+    Names out;
+    for (const auto& s : strings) {
+      for (auto& name : pep508_name(s)) out.push_back(std::move(name));
+    }
+    return out;
   }
 
   Manifest m_kind;
-  bool m_inside = false;
+  bool m_inside = false;    // go.mod require block, Cargo.toml dependency table
+  int m_depth = 0;          // package.json: braces open
+  int m_object_depth = -1;  // package.json: depth of the dependency object we are in
+  std::string m_last_key;   // package.json: the key before the current value
+  PyTable m_table = PyTable::other;
+  TomlNesting m_toml;           // pyproject.toml: the multi-line value being read
+  bool m_requirements = false;  // pyproject.toml: that value is a list of requirements
 };
+
+bool is_python(Manifest kind) {
+  return kind == Manifest::requirements || kind == Manifest::pyproject;
+}
 }  // namespace
 
 bool is_dependency_manifest(std::string_view path) {
@@ -136,19 +288,47 @@ std::vector<Dependency> declared_dependencies(std::string_view path, std::string
   if (kind == Manifest::none) return {};
   std::vector<Dependency> found;
   Scanner scanner(kind);
-  auto lines = split_lines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (auto name = scanner.next(lines[i])) {
-      found.push_back({static_cast<int>(i + 1), std::move(*name)});
-    }
-  }
+  core::for_each_line(text, [&](int number, std::string_view line) {
+    for (auto& name : scanner.next(std::string(line))) found.push_back({number, std::move(name)});
+  });
   return found;
 }
 
 std::vector<int> dependency_lines(std::string_view path, std::string_view text) {
   std::vector<int> lines;
-  for (const auto& dependency : declared_dependencies(path, text)) lines.push_back(dependency.line);
+  for (const auto& dependency : declared_dependencies(path, text)) {
+    if (lines.empty() || lines.back() != dependency.line) lines.push_back(dependency.line);
+  }
   return lines;
+}
+
+std::string comparable_name(std::string_view path, std::string_view name) {
+  Manifest kind = manifest_of(path);
+  if (!is_python(kind) && kind != Manifest::cargo) return std::string(name);
+  // PEP 503: case-insensitive, runs of - _ . alike; crates.io: - and _ alike, any case.
+  std::string out;
+  for (char c : name) {
+    bool separator = c == '-' || c == '_' || (is_python(kind) && c == '.');
+    if (!separator) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (out.empty() || out.back() != '-') {
+      out += '-';
+    }
+  }
+  return out;
+}
+
+std::vector<Dependency> added_dependencies(std::string_view path, std::string_view before,
+                                           std::string_view after) {
+  std::set<std::string> known;
+  for (const auto& d : declared_dependencies(path, before)) {
+    known.insert(comparable_name(path, d.name));
+  }
+  std::vector<Dependency> added;
+  for (auto& d : declared_dependencies(path, after)) {
+    if (known.insert(comparable_name(path, d.name)).second) added.push_back(std::move(d));
+  }
+  return added;
 }
 
 }  // namespace factory::lang

@@ -15,18 +15,20 @@ long long lines_changed(const std::vector<vcs::FileChange>& changes) {
   return lines;
 }
 
-std::vector<core::NewDependency> new_dependencies(const std::filesystem::path& workspace,
+std::vector<core::NewDependency> new_dependencies(vcs::Vcs& vcs,
+                                                  const std::filesystem::path& workspace,
+                                                  const std::string& base_commit,
                                                   const std::vector<vcs::AddedLines>& added) {
   std::vector<core::NewDependency> found;
   for (const auto& file : added) {
     if (!lang::is_dependency_manifest(file.path)) continue;
-    // The whole manifest, since whether a line declares a dependency depends on its section.
-    auto text = config::try_read_text_file(workspace / file.path).value_or("");
-    auto declared = lang::declared_dependencies(file.path, text);
-    for (const auto& [number, line] : file.lines) {
-      auto it = std::find_if(declared.begin(), declared.end(),
-                             [n = number](const lang::Dependency& d) { return d.line == n; });
-      if (it != declared.end()) found.push_back({file.path, number, it->name});
+    // Whole manifests on both sides, not the diff's lines: whether a line declares a dependency
+    // depends on its section, and a changed line only bumps a version when the base already
+    // declared its name.
+    auto now = config::try_read_text_file(workspace / file.path).value_or("");
+    auto before = vcs.file_at(workspace, base_commit, file.path).value_or("");
+    for (auto& d : lang::added_dependencies(file.path, before, now)) {
+      found.push_back({file.path, d.line, std::move(d.name)});
     }
   }
   return found;

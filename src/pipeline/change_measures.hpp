@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "core/readiness.hpp"
@@ -13,9 +14,13 @@ namespace factory::pipeline {
 // Added + removed lines of the changes; binary files count none.
 long long lines_changed(const std::vector<vcs::FileChange>& changes);
 
-// Each added line of a dependency manifest that declares a dependency (lang::
-// declared_dependencies on the manifest as it is now in `workspace`), in diff order.
-std::vector<core::NewDependency> new_dependencies(const std::filesystem::path& workspace,
+// The dependencies the change adds: for each dependency manifest among the files that gained
+// lines (`added`), the names it declares in `workspace` now but did not declare at
+// `base_commit` (read through `vcs`; lang::added_dependencies), in diff order. A version bump
+// names a dependency the base already had, so it is not new.
+std::vector<core::NewDependency> new_dependencies(vcs::Vcs& vcs,
+                                                  const std::filesystem::path& workspace,
+                                                  const std::string& base_commit,
                                                   const std::vector<vcs::AddedLines>& added);
 
 }  // namespace factory::pipeline

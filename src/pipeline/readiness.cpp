@@ -166,7 +166,8 @@ void measure_diff(core::Readiness& r, vcs::Vcs& vcs, const TaskSetup& setup) {
   }
   measure(r.dependencies.not_measured, [&] {
     r.dependencies.items =
-        new_dependencies(task.workspace, vcs.added_lines_since(task.workspace, task.base_commit));
+        new_dependencies(vcs, task.workspace, task.base_commit,
+                         vcs.added_lines_since(task.workspace, task.base_commit));
   });
 }
 

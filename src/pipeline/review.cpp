@@ -36,7 +36,7 @@ StageReport Engine::run_review(Cycle& cycle) {
   for (const auto& p : m_setup.tmpl.debug_patterns) patterns.emplace_back(p);
   auto added = m_deps.vcs.added_lines_since(task.workspace, task.base_commit);
   if (auto allowed = m_setup.contract.limits.new_dependencies) {
-    auto deps = new_dependencies(task.workspace, added);
+    auto deps = new_dependencies(m_deps.vcs, task.workspace, task.base_commit, added);
     if (static_cast<int>(deps.size()) > *allowed) {
       std::vector<std::string> where;
       for (const auto& d : deps) where.push_back(d.text());

@@ -59,6 +59,24 @@ TreePtr GitVcs::commit_tree(git_repository* r, const std::string& rev) {
   return TreePtr(reinterpret_cast<git_tree*>(obj));
 }
 
+std::optional<std::string> GitVcs::file_at(const fs::path& ws, const std::string& commit,
+                                           const std::string& path) {
+  auto* r = repo(ws);
+  auto tree = commit_tree(r, commit);
+  git_tree_entry* raw = nullptr;
+  int rc = git_tree_entry_bypath(&raw, tree.get(), path.c_str());
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  check(rc, "cannot read " + path + " in " + commit);
+  std::unique_ptr<git_tree_entry, GitFree<git_tree_entry, git_tree_entry_free>> entry(raw);
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;  // a folder
+  git_blob* blob = nullptr;
+  check(git_blob_lookup(&blob, r, git_tree_entry_id(entry.get())),
+        "cannot read " + path + " in " + commit);
+  BlobPtr owned(blob);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
+                     static_cast<size_t>(git_blob_rawsize(blob)));
+}
+
 std::string GitVcs::add_workspace(const fs::path& ws, const std::string& branch,
                                   const std::string& base_rev) {
   auto* r = repo(m_main_root);

@@ -166,6 +166,14 @@ std::vector<AddedLines> JjVcs::added_lines_since(const fs::path& ws,
   return out;
 }
 
+std::optional<std::string> JjVcs::file_at(const fs::path& ws, const std::string& commit,
+                                          const std::string& path) {
+  // `file show` on a missing path only warns, so `file list` says first whether it is there.
+  auto listed = non_empty_lines(jj(ws, {"file", "list", "-r", commit, "--", file_set(path)}));
+  if (std::find(listed.begin(), listed.end(), path) == listed.end()) return std::nullopt;
+  return jj(ws, {"file", "show", "-r", commit, "--", file_set(path)});
+}
+
 void JjVcs::advance_bookmark(const fs::path& ws) {
   std::ifstream in{normal_dir(ws) / ".jj" / k_bookmark_file};
   std::string branch;

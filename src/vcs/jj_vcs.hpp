@@ -26,6 +26,8 @@ class JjVcs : public Vcs {
                                         const std::string& base_commit) override;
   std::vector<AddedLines> added_lines_since(const fs::path& ws,
                                             const std::string& base_commit) override;
+  std::optional<std::string> file_at(const fs::path& ws, const std::string& commit,
+                                     const std::string& path) override;
   std::optional<std::string> commit_all(const fs::path& ws, const std::string& message) override;
   std::optional<std::string> commit_paths(const fs::path& ws, const std::vector<std::string>& paths,
                                           const std::string& message) override;

@@ -80,6 +80,11 @@ class Vcs {
   virtual std::vector<AddedLines> added_lines_since(const fs::path& ws,
                                                     const std::string& base_commit) = 0;
 
+  // The content of `path` (relative to the workspace root) in `commit`; nullopt when the commit
+  // has no file there. Lets a measure compare a file before and after the change.
+  virtual std::optional<std::string> file_at(const fs::path& ws, const std::string& commit,
+                                             const std::string& path) = 0;
+
   // Commits the whole change (git add -A + commit). nullopt when there is nothing to commit.
   virtual std::optional<std::string> commit_all(const fs::path& ws, const std::string& message) = 0;
 

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -146,6 +147,27 @@ TEST_CASE("a dependency added to requirements.txt is a new dependency with its n
   REQUIRE(r.dependencies.items.size() == 1);
   CHECK(r.dependencies.items.front().text() == "requirements.txt:1 requests");
   CHECK(r.risk.factors.front().name == "new-dependencies");
+}
+
+TEST_CASE("a version bump is no new dependency; a name the base did not declare is") {
+  ReadyFixture f;
+  f.write("requirements.txt", "requests==2.0\n");
+  f.write("go.mod", "module m\n\ngo 1.22\n\nrequire github.com/a/b v1.0.0\n");
+  f.write("web/package.json", "{\n  \"dependencies\": {\n    \"lodash\": \"^4.0.0\"\n  }\n}\n");
+  f.write("CMakeLists.txt", "project(m)\nfind_package(fmt REQUIRED)\n");
+  f.vcs.head = f.vcs.base = f.vcs.work;
+
+  f.write("requirements.txt", "requests==2.31\n");
+  f.write(
+      "go.mod",
+      "module m\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.2.0\n\tgithub.com/c/d v0.1.0\n)\n");
+  f.write("web/package.json", "{\n  \"dependencies\": {\n    \"lodash\": \"^4.17.21\"\n  }\n}\n");
+  f.write("CMakeLists.txt", "project(m)\nfind_package(fmt 10 REQUIRED)\nfind_package(Threads)\n");
+  auto r = f.measure();
+  std::vector<std::string> found;
+  for (const auto& d : r.dependencies.items) found.push_back(d.text());
+  std::sort(found.begin(), found.end());
+  CHECK(found == std::vector<std::string>{"CMakeLists.txt:3 Threads", "go.mod:7 github.com/c/d"});
 }
 
 TEST_CASE("new files: by folder, existing or new, test files apart") {

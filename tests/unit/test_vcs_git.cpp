@@ -194,3 +194,20 @@ TEST_CASE("changes and added_lines_since describe the change with line counts") 
   CHECK(added[1].lines[0] == std::pair<int, std::string>{3, "# TODO fix"});
   CHECK(added[1].lines[1] == std::pair<int, std::string>{4, "print(1)"});
 }
+
+TEST_CASE("file_at reads a file as a commit has it, nothing for a path it lacks") {
+  GitRepo repo;
+  GitVcs vcs(repo.root);
+  write_file(repo.root / "deps/requirements.txt", "requests==2.0\n");
+  repo.git("add -A");
+  repo.git("commit -q -m deps");
+  auto base = repo.git("rev-parse HEAD");
+  write_file(repo.root / "deps/requirements.txt", "requests==2.31\nrich\n");
+  vcs.commit_all(repo.root, "bump");
+
+  CHECK(vcs.file_at(repo.root, base, "deps/requirements.txt") == "requests==2.0\n");
+  CHECK(vcs.file_at(repo.root, "HEAD", "deps/requirements.txt") == "requests==2.31\nrich\n");
+  CHECK_FALSE(vcs.file_at(repo.root, base, "go.mod"));
+  CHECK_FALSE(vcs.file_at(repo.root, base, "deps"));  // a folder is no file
+  CHECK_THROWS_AS(vcs.file_at(repo.root, "nope", "README"), factory::core::Error);
+}

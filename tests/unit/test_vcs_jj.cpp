@@ -313,3 +313,21 @@ TEST_CASE("jj summary parsing skips noise and splits renames") {
   CHECK(c[3].path == "b.txt");
   CHECK(c[3].kind == 'A');
 }
+
+TEST_CASE("jj file_at lists the path at the commit first, then shows it") {
+  JjFixture f;
+  f.runner.then("Warning: harmless\nsub/requirements.txt\n");
+  f.runner.then("requests==2.0\n");
+  CHECK(f.vcs.file_at(f.ws, k_commit, "sub/requirements.txt") == "requests==2.0\n");
+  REQUIRE(f.runner.calls.size() == 2);
+  CHECK(f.runner.argv(0) ==
+        Argv{"file", "list", "-r", k_commit, "--", "root-file:\"sub/requirements.txt\""});
+  CHECK(f.runner.argv(1) ==
+        Argv{"file", "show", "-r", k_commit, "--", "root-file:\"sub/requirements.txt\""});
+  CHECK(f.runner.calls[1].cwd == f.ws);
+
+  // A path the commit lacks: no `file show`, whose warning would pass for content.
+  f.runner.then("Warning: No matching entries for paths: go.mod\n");
+  CHECK_FALSE(f.vcs.file_at(f.ws, k_commit, "go.mod"));
+  CHECK(f.runner.calls.size() == 3);
+}

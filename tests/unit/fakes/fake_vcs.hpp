@@ -58,6 +58,13 @@ class FakeVcs : public vcs::Vcs {
     }
     return out;
   }
+  // The file in `base`, the one commit the fake knows besides HEAD.
+  std::optional<std::string> file_at(const fs::path&, const std::string&,
+                                     const std::string& path) override {
+    auto it = base.find(path);
+    if (it == base.end()) return std::nullopt;
+    return it->second;
+  }
   std::optional<std::string> commit_all(const fs::path&, const std::string& message) override {
     if (work == head) return std::nullopt;
     head = work;
