@@ -7,7 +7,7 @@ BUILD_DEPS := g++ make cmake pkg-config git libcli11-dev libgit2-dev libpcre2-de
   libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev doctest-dev nlohmann-json3-dev zlib1g-dev \
   libre2-dev libpugixml-dev libssl-dev
 RUN_DEPS := python3 python3-pytest python3-coverage black mypy bandit
-TEST_DEPS := $(RUN_DEPS) bats golang-go procps gcovr cppcheck clang-format jq sqlite3
+TEST_DEPS := $(RUN_DEPS) bats golang-go procps gcovr cppcheck clang-format jq sqlite3 zsh fish
 
 .PHONY: all build run test bench bench-deps deps test-deps format clean
 

@@ -39,7 +39,7 @@ _factory() {
     status) COMPREPLY=($(compgen -W "$tasks --json --help" -- "$cur")) ;;
     list) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
     unrevert|abandon) COMPREPLY=($(compgen -W "$tasks --help" -- "$cur")) ;;
-    approve) COMPREPLY=($(compgen -W "$tasks --yes --note --help" -- "$cur")) ;;
+    approve) COMPREPLY=($(compgen -W "$tasks -y --yes --note --help" -- "$cur")) ;;
     reject) COMPREPLY=($(compgen -W "$tasks --reason --help" -- "$cur")) ;;
     extract) COMPREPLY=($(compgen -W "--format --ci --help" -- "$cur") $(compgen -f -- "$cur")) ;;
     explain|log) COMPREPLY=($(compgen -W "$tasks $stages --help" -- "$cur")) ;;
