@@ -8,6 +8,7 @@
 #include "pipeline/decision.hpp"
 #include "pipeline/engine.hpp"
 #include "pipeline/readiness.hpp"
+#include "proc/interrupt.hpp"
 #include "report/dashboard.hpp"
 #include "report/screen.hpp"
 
@@ -62,9 +63,21 @@ void approve(Context& ctx, const ApproveArgs& args) {
     }
     record.interactive = true;
   }
+  // Ctrl-C while the dashboard was measured, or an edit while the prompt was open: the person
+  // saw something other than what would be recorded.
+  if (proc::interrupt_requested()) {
+    throw core::Error(core::ExitCode::interrupted,
+                      fmt::format("interrupted: '{}' not approved, nothing recorded", id),
+                      "run the command again to decide");
+  }
+  if (repo.vcs->content_tree_id(task.workspace) != tree) {
+    throw core::Error(core::ExitCode::blocked,
+                      fmt::format("'{}' changed while it was being approved: nothing recorded", id),
+                      fmt::format("run 'factory run {}' on the new contents, then approve", id));
+  }
   pipeline::record_approval(repo, task, actor, record);
-  fmt::print("approved {} by {}{} · next: factory deploy {}\n", id, actor.recorded(),
-             record.interactive ? "" : " (non-interactive, --yes)", id);
+  fmt::print("approved {} by {}{} · nothing was merged; integration is a separate, later step\n",
+             id, actor.recorded(), record.interactive ? "" : " (non-interactive, --yes)");
 }
 
 }  // namespace
@@ -73,7 +86,7 @@ void add_approve(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("approve", "Approve a task that is ready for decision");
   cmd->footer(
       "Shows the readiness dashboard, then asks 'Approve <task>? [y/N]' at a terminal.\n"
-      "Never merges or deploys: that is 'factory deploy'.\n"
+      "Never merges or deploys anything.\n"
       "Examples:\n  factory approve batch-upload\n"
       "  factory approve batch-upload --yes --note \"reviewed in PR 12\"   # CI, no prompt");
   auto args = std::make_shared<ApproveArgs>();

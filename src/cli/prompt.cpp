@@ -14,9 +14,8 @@ namespace factory::cli {
 
 namespace {
 
-core::Error cancelled(const std::string& why) {
-  return core::Error(core::ExitCode::interrupted,
-                     fmt::format("{} at the prompt: nothing recorded", why),
+core::Error cancelled(core::ExitCode code, const std::string& why) {
+  return core::Error(code, fmt::format("{} at the prompt: nothing recorded", why),
                      "run the command again to decide");
 }
 
@@ -38,20 +37,21 @@ bool confirm(const std::string& question) {
     if (n < 0 && errno == EINTR) {
       if (proc::interrupt_requested()) {
         fmt::print(stderr, "\n");
-        throw cancelled("interrupted");
+        throw cancelled(core::ExitCode::interrupted, "interrupted");
       }
       continue;
     }
-    if (n <= 0) {
+    if (n <= 0) {  // Ctrl-D: no answer is a no, not an interrupt
       fmt::print(stderr, "\n");
-      throw cancelled("no answer (end of input)");
+      throw cancelled(core::ExitCode::blocked, "no answer (end of input)");
     }
     if (c == '\n') break;
     answer.push_back(c);
   }
-  answer.erase(
-      std::remove_if(answer.begin(), answer.end(), [](unsigned char c) { return std::isspace(c); }),
-      answer.end());
+  // Only the ends are trimmed: "y es" is not an answer.
+  auto is_space = [](unsigned char c) { return std::isspace(c) != 0; };
+  answer.erase(std::find_if_not(answer.rbegin(), answer.rend(), is_space).base(), answer.end());
+  answer.erase(answer.begin(), std::find_if_not(answer.begin(), answer.end(), is_space));
   std::transform(answer.begin(), answer.end(), answer.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return answer == "y" || answer == "yes";

@@ -11,9 +11,18 @@ namespace factory::core {
 
 namespace {
 constexpr std::array<std::string_view, 12> k_names = {
-    "created",     "running",     "in_progress", "failed",     "ready_for_decision",
-    "approved",    "deployed",    "monitoring", "monitoring_complete",
-    "rolled_back", "rejected",    "abandoned",
+    "created",
+    "running",
+    "in_progress",
+    "failed",
+    "ready_for_decision",
+    "approved",
+    "deployed",
+    "monitoring",
+    "monitoring_complete",
+    "rolled_back",
+    "rejected",
+    "abandoned",
 };
 
 using S = TaskStatus;
@@ -41,8 +50,8 @@ std::vector<TaskStatus> legal_next(TaskStatus from) {
   };
   switch (from) {
     case S::running:
-      return {S::in_progress, S::failed, S::ready_for_decision, S::running, S::rejected,
-              S::abandoned};
+      return {S::in_progress, S::failed,   S::ready_for_decision,
+              S::running,     S::rejected, S::abandoned};
     case S::created:
     case S::in_progress:
     case S::failed:
@@ -57,8 +66,9 @@ std::vector<TaskStatus> legal_next(TaskStatus from) {
       return {S::monitoring_complete, S::rolled_back};
     case S::rolled_back:
       return with({S::abandoned});
+    case S::rejected:  // decided; abandoning it only removes its workspace and branch
+      return {S::abandoned};
     case S::monitoring_complete:
-    case S::rejected:
     case S::abandoned:
       return {};
   }

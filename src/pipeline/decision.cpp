@@ -28,18 +28,34 @@ std::optional<store::EventRow> last_move_to(const store::Store& store, const std
 
 std::string next_step_for(TaskStatus status, const std::string& task) {
   switch (status) {
-    case TaskStatus::created:
     case TaskStatus::running:
+      return fmt::format(
+          "a run is under way or was cut off: let it finish, or run it again: "
+          "factory run {}",
+          task);
+    case TaskStatus::created:
     case TaskStatus::in_progress:
     case TaskStatus::rolled_back:
       return fmt::format("run the whole pipeline first: factory run {}", task);
     case TaskStatus::failed:
       return fmt::format("fix the red stage and run again: factory run {}", task);
     case TaskStatus::approved:
-      return fmt::format("deploy it: factory deploy {}", task);
+      return fmt::format("nothing more to decide; its history: factory audit {}", task);
     default:
       return fmt::format("see its history: factory audit {}", task);
   }
+}
+
+// Refuses a rejection the task's current status does not allow, naming who already rejected.
+void refuse_rejection(const store::Store& store, const store::TaskRow& task) {
+  if (task.status == TaskStatus::rejected) {
+    auto event = last_move_to(store, task.id, task.status);
+    throw core::Error(ExitCode::blocked,
+                      fmt::format("task '{}' was already rejected{}", task.id,
+                                  event ? " by " + event->actor : std::string()),
+                      fmt::format("see why: factory audit {}", task.id));
+  }
+  core::check_transition(task.status, TaskStatus::rejected);
 }
 
 }  // namespace
@@ -112,6 +128,8 @@ void record_approval(Repo& repo, const store::TaskRow& task, const core::Actor& 
                             {"actor_source", actor.source},
                             {"readiness", metrics}};
   repo.store->transaction([&] {
+    // Under the write lock: of two approvals racing, the second sees the first and is refused.
+    require_ready_for_decision(repo, *repo.store->find_task(task.id));
     repo.store->set_status(task.id, TaskStatus::approved, actor.recorded(), record.note);
     repo.store->append_event(task.id, std::nullopt, actor.recorded(), "approved",
                              core::json_text(payload));
@@ -120,13 +138,13 @@ void record_approval(Repo& repo, const store::TaskRow& task, const core::Actor& 
 
 void reject_task(Repo& repo, const store::TaskRow& task, const core::Actor& actor,
                  const std::string& reason) {
-  if (reason.empty()) {
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw core::Error(ExitCode::usage, "a rejection needs a reason",
                       fmt::format("factory reject {} --reason \"what is wrong\"", task.id));
   }
-  core::check_transition(task.status, TaskStatus::rejected);
   nlohmann::json payload = {{"reason", reason}, {"actor_source", actor.source}};
   repo.store->transaction([&] {
+    refuse_rejection(*repo.store, *repo.store->find_task(task.id));
     repo.store->set_status(task.id, TaskStatus::rejected, actor.recorded(), reason);
     repo.store->append_event(task.id, std::nullopt, actor.recorded(), "rejected",
                              core::json_text(payload));

@@ -94,9 +94,13 @@ void abandon_task(Repo& repo, const std::string& id, const std::string& actor) {
   auto task = require_task(repo, id);
   core::check_transition(task.status, core::TaskStatus::abandoned);
   std::string keep = fmt::format("refs/factory/abandoned/{}", id);
-  repo.vcs->remove_workspace(task.workspace, task.branch, keep);
-  repo.store->set_status(id, core::TaskStatus::abandoned, actor,
-                         fmt::format("abandoned; last commit kept at {}", keep));
+  // The event first, in the transaction that the removal's failure rolls back: a trail that
+  // cannot take the event (edited by hand) leaves the workspace where it is.
+  repo.store->transaction([&] {
+    repo.store->set_status(id, core::TaskStatus::abandoned, actor,
+                           fmt::format("abandoned; last commit kept at {}", keep));
+    repo.vcs->remove_workspace(task.workspace, task.branch, keep);
+  });
 }
 
 UnrevertResult unrevert_task(Repo& repo, const std::string& id, std::optional<int> number,
@@ -116,11 +120,12 @@ UnrevertResult unrevert_task(Repo& repo, const std::string& id, std::optional<in
                   fmt::format("reverts are numbered 1 to {}", refs.size()));
     }
   }
-  repo.vcs->apply_saved(task.workspace, ref);
-  UnrevertResult result{ref, repo.vcs->changes(task.workspace)};
-  repo.store->append_event(id, std::nullopt, actor, "unreverted",
-                           fmt::format(R"({{"ref":"{}"}})", ref));
-  return result;
+  repo.store->transaction([&] {
+    repo.store->append_event(id, std::nullopt, actor, "unreverted",
+                             fmt::format(R"({{"ref":"{}"}})", ref));
+    repo.vcs->apply_saved(task.workspace, ref);
+  });
+  return {ref, repo.vcs->changes(task.workspace)};
 }
 
 }  // namespace factory::pipeline

@@ -97,7 +97,7 @@ approve_events() {
   run --separate-stderr factory approve calc-mul --yes
   assert_status 3
   [[ "$stderr" == *"already approved by lewis"* ]]
-  [[ "$stderr" == *"factory deploy calc-mul"* ]]
+  [[ "$stderr" == *"factory audit calc-mul"* ]]
 }
 
 @test "approve: patch coverage and a critical-path gap are computed for the diff" {
@@ -219,14 +219,50 @@ min_patch = 0"
   assert_status 3
   [ -z "$(approve_events)" ]
 
+  # only the ends of the answer are trimmed: "y es" is no yes
+  run script -qec "$FACTORY_BIN approve calc-mul" /dev/null < <(sleep 2; printf 'y es\n'; sleep 1)
+  assert_status 3
+  [ -z "$(approve_events)" ]
+
+  # Ctrl-D (end of input) declines, it is no interrupt
+  run script -qec "$FACTORY_BIN approve calc-mul" /dev/null < <(sleep 2; printf '\004'; sleep 1)
+  assert_status 3
+  [[ "$output" == *"no answer (end of input)"* ]]
+  [ -z "$(approve_events)" ]
+
+  # an edit made while the prompt is open is not approved with the old tree
+  run script -qec "$FACTORY_BIN approve calc-mul" /dev/null < <(sleep 2; echo 'LATE = 1' >>"$WS/calc.py"; printf 'y\n'; sleep 1)
+  assert_status 3
+  [[ "$output" == *"changed while it was being approved: nothing recorded"* ]]
+  [ -z "$(approve_events)" ]
+  git -C "$WS" checkout -q calc.py
+
   run script -qec "$FACTORY_BIN approve calc-mul --note 'at the desk'" /dev/null < <(sleep 2; printf 'y\n'; sleep 1)
   assert_status 0
   [ "$(approve_events | jq -r '.payload | fromjson | .interactive')" = true ]
 }
 
+@test "approve: of two approvals at the same moment only one is recorded" {
+  python_task
+  run factory run calc-mul
+  assert_status 0
+  FACTORY_ACTOR=ana "$FACTORY_BIN" approve calc-mul --yes >ana.out 2>&1 &
+  local ana=$!
+  FACTORY_ACTOR=bob "$FACTORY_BIN" approve calc-mul --yes >bob.out 2>&1 && bob_rc=0 || bob_rc=$?
+  wait "$ana" && ana_rc=0 || ana_rc=$?
+  cat ana.out bob.out
+  # one wins, the other is told who did
+  [ "$(printf '%s\n' "$ana_rc" "$bob_rc" | sort | tr '\n' ' ')" = "0 3 " ]
+  grep -q "already approved by" ana.out bob.out
+  [ "$(approve_events | wc -l)" -eq 1 ]
+  [ "$(factory audit export --jsonl | jq -c 'select(.task == "calc-mul" and .action == "status" and (.payload | fromjson | .to) == "approved")' | wc -l)" -eq 1 ]
+}
+
 @test "reject: records the reason; the task cannot be approved afterwards" {
   python_task
   run --separate-stderr factory reject calc-mul --reason ""
+  assert_usage_error "reason"
+  run --separate-stderr factory reject calc-mul --reason "   "
   assert_usage_error "reason"
   run factory reject calc-mul --reason "needs a rate limit"
   assert_status 0
@@ -236,6 +272,14 @@ min_patch = 0"
   [[ "$stderr" == *"already rejected by lewis"* ]]
   run --separate-stderr factory approve no-such-task --yes
   assert_usage_error "no-such-task"
+  run --separate-stderr factory reject calc-mul --reason "again"
+  assert_status 3
+  [[ "$stderr" == *"already rejected by lewis"* ]]
+  # a rejected task can still be cleaned up: its workspace goes, its history stays
+  run factory abandon calc-mul
+  assert_status 0
+  [ ! -d "$WS" ]
+  [ "$(factory status calc-mul --json | jq -r .status)" = abandoned ]
 }
 
 @test "approve: a green go task shows real coverage from go test -coverprofile" {

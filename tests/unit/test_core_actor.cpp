@@ -69,3 +69,35 @@ TEST_CASE("without git identity the OS user acts, and without one 'unknown'") {
   CHECK(resolve_actor(sources).source == "os");
   CHECK(resolve_actor(with_env({})).recorded() == "unknown");
 }
+
+TEST_CASE("FACTORY_ACTOR as 'Name <email>' or a bare email matches approvers by email") {
+  auto actor = resolve_actor(with_env({{"FACTORY_ACTOR", "Lewis Hamilton <lewis@example.com>"}}));
+  CHECK(actor.name == "Lewis Hamilton");
+  CHECK(actor.email == "lewis@example.com");
+  CHECK(actor.recorded() == "Lewis Hamilton <lewis@example.com>");
+  CHECK(actor.matches("Lewis@Example.com"));
+  auto by_email = resolve_actor(with_env({{"FACTORY_ACTOR", "lewis@example.com"}}));
+  CHECK(by_email.recorded() == "lewis@example.com");
+  CHECK(by_email.matches("LEWIS@example.com"));
+  CHECK_FALSE(by_email.matches("lewis"));
+}
+
+TEST_CASE("a blank FACTORY_ACTOR is unset, and GITHUB_ACTIONS=false is not CI") {
+  auto sources = with_env(
+      {{"FACTORY_ACTOR", "   "}, {"GITHUB_ACTIONS", "false"}, {"GITHUB_ACTOR", "octocat"}});
+  sources.git_name = "Lewis";
+  auto actor = resolve_actor(sources);
+  CHECK(actor.recorded() == "Lewis");
+  CHECK(actor.source == "git");
+  CHECK_FALSE(actor.ci);
+}
+
+TEST_CASE("an actor that is not UTF-8 is recorded with U+FFFD, so any tool reads it back") {
+  auto actor = resolve_actor(with_env({{"FACTORY_ACTOR", "mal\xfflory"}}));
+  CHECK(actor.recorded() == "mal\xef\xbf\xbdlory");
+  // valid multi-byte text is kept as it is
+  CHECK(resolve_actor(with_env({{"FACTORY_ACTOR", "Łukasz ✓"}})).recorded() == "Łukasz ✓");
+  // an overlong encoding of '/' is not UTF-8
+  CHECK(resolve_actor(with_env({{"FACTORY_ACTOR", "a\xc0\xaf"}})).recorded() ==
+        "a\xef\xbf\xbd\xef\xbf\xbd");
+}

@@ -39,10 +39,13 @@ TEST_CASE("approval only from ready_for_decision") {
 }
 
 TEST_CASE("finished tasks go nowhere and cannot be worked on") {
-  for (S s : {S::abandoned, S::rejected, S::monitoring_complete}) {
+  for (S s : {S::abandoned, S::monitoring_complete}) {
     CHECK(legal_next(s).empty());
     CHECK_FALSE(is_workable(s));
   }
+  // a rejected task can still be cleaned up, and nothing else
+  CHECK(legal_next(S::rejected) == std::vector<S>{S::abandoned});
+  CHECK_FALSE(is_workable(S::rejected));
   CHECK_FALSE(is_workable(S::approved));
 }
 
