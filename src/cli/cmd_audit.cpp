@@ -160,26 +160,57 @@ void add_audit(CLI::App& app, Context& ctx) {
   cmd->add_option("--since", *since,
                   "Only events since: a duration back (90m, 2h, 3d, 1w) or an ISO date/time");
 
+  // `audit calc export` or `audit --json verify` would otherwise do something else than asked:
+  // the task and these options belong to `audit <task>` only.
+  auto refuse_parent_args = [cmd](const std::string& sub) {
+    for (const char* name : {"task", "--json", "--since"}) {
+      if (cmd->count(name) == 0) continue;
+      const bool task = std::string_view(name) == "task";
+      throw Error(ExitCode::usage,
+                  fmt::format("{} does not go with 'factory audit {}'",
+                              task ? "a task id" : fmt::format("'{}' before '{}'", name, sub), sub),
+                  sub == "report" && task ? "name the task after it: factory audit report <task>"
+                  : task
+                      ? fmt::format("'audit {}' covers the whole trail: factory audit {}", sub, sub)
+                      : fmt::format("options of 'audit {}' go after it (see factory audit {} "
+                                    "--help)",
+                                    sub, sub));
+    }
+  };
+
   auto* verify_cmd =
       cmd->add_subcommand("verify", "Re-walk the hash chain from seq 1; exit 1 at the first break");
   auto verify_json = std::make_shared<bool>(false);
   verify_cmd->add_flag("--json", *verify_json, "Print one JSON document");
-  verify_cmd->callback([&ctx, verify_json] { verify(ctx, *verify_json); });
+  verify_cmd->callback([&ctx, verify_json, refuse_parent_args] {
+    refuse_parent_args("verify");
+    verify(ctx, *verify_json);
+  });
 
   auto* export_cmd = cmd->add_subcommand(
       "export", "Print the whole trail, every column, as a JSON array (or JSON lines)");
   auto jsonl = std::make_shared<bool>(false);
   export_cmd->add_flag("--jsonl", *jsonl, "One JSON object per line");
-  export_cmd->callback([&ctx, jsonl] { export_trail(ctx, *jsonl); });
+  export_cmd->callback([&ctx, jsonl, refuse_parent_args] {
+    refuse_parent_args("export");
+    export_trail(ctx, *jsonl);
+  });
 
   auto* report_cmd =
       cmd->add_subcommand("report", "Print a one-page Markdown report of a task, for a PR");
   auto report_task = std::make_shared<std::string>();
   report_cmd->add_option("task", *report_task, "Task id (inferred inside a task workspace)");
-  report_cmd->callback([&ctx, report_task] { write_report(ctx, *report_task); });
+  report_cmd->callback([&ctx, report_task, refuse_parent_args] {
+    refuse_parent_args("report");
+    write_report(ctx, *report_task);
+  });
 
   cmd->callback([&ctx, cmd, task_arg, json, since] {
     if (!cmd->get_subcommands().empty()) return;  // verify, export or report ran
+    if (cmd->count("--since") > 0 && since->empty()) {
+      throw Error(ExitCode::usage, "--since is empty",
+                  "give a duration back from now (2h) or an ISO date, or leave --since out");
+    }
     show_task(ctx, *task_arg, *json, *since);
   });
 }

@@ -222,6 +222,7 @@ std::string_view outcome_symbol(std::string_view outcome) {
   if (outcome == "passed") return "✓";
   if (outcome == "failed") return "✗";
   if (outcome == "skipped") return "–";
+  if (outcome == "interrupted") return "✗ interrupted";  // as the run output says it
   return "?";
 }
 

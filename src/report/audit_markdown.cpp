@@ -24,12 +24,16 @@ std::string utc(int64_t epoch_ms) {
   return fmt::format("{:%Y-%m-%d %H:%M}", tm);
 }
 
-// Text safe inside a table cell or an inline span: one line, no column breaks, no code fences.
+// Text safe inside a table cell or an inline span: one line, no column breaks, no code fences,
+// and Markdown links, emphasis or HTML in a reason shown as typed (backslash escapes), never
+// rendered. '_' is left alone: identifiers are full of it and GitHub does not emphasise inside
+// words.
 std::string cell(std::string_view text) {
   std::string out;
   for (char c : printable(text)) {
-    if (c == '|') {
-      out += "\\|";
+    if (std::string_view("\\|*[]<>~").find(c) != std::string_view::npos) {
+      out += '\\';
+      out += c;
     } else if (c == '`') {
       out += '\'';
     } else {
@@ -94,7 +98,7 @@ void decisions_section(const AuditTimeline& timeline, std::string& out) {
     out += fmt::format("- {} **{}** by {} at {} UTC", mark_symbol(line.mark), cell(line.what),
                        cell(line.actor), utc(line.ts));
     if (!line.reason.empty()) out += fmt::format(" — \"{}\"", cell(line.reason));
-    if (!line.note.empty()) out += fmt::format(" ({})", cell(line.note));
+    if (!line.note.empty()) out += fmt::format(" · {}", cell(line.note));
     out += "\n";
   }
   if (!any) out += "No decision yet: nobody approved or rejected this task.\n";
@@ -124,7 +128,7 @@ void stages_section(const AuditReportInput& input, const AuditTimeline& timeline
     out += "No stage has run yet.\n\n";
     return;
   }
-  out += "| Stage | Result | Run | Time | Detail |\n|---|---|---|---|---|\n";
+  out += "| Stage | Result | Run | Duration | Detail |\n|---|---|---|---|---|\n";
   for (const auto& stage : input.stages) {
     auto number = numbers.find(stage.run_id);
     out += fmt::format(

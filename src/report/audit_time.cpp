@@ -1,6 +1,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -70,6 +71,7 @@ std::optional<int> utc_offset(std::string_view text, size_t& pos) {
 std::optional<int64_t> date_time(std::string_view text) {
   size_t pos = 0;
   std::tm tm{};
+  int64_t millis = 0;
   auto year = fixed_number(text, pos, 4);
   bool ok = year && expect(text, pos, '-');
   auto month = fixed_number(text, pos, 2);
@@ -90,6 +92,17 @@ std::optional<int64_t> date_time(std::string_view text) {
       auto second = fixed_number(text, pos, 2);
       if (!second || *second > 59) return std::nullopt;
       tm.tm_sec = *second;
+      // ".123": the form `audit --json` prints its times in, so they can be pasted back
+      if (expect(text, pos, '.')) {
+        const size_t first = pos;
+        for (int scale = 100;
+             pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]));
+             scale /= 10) {
+          if (scale > 0) millis += (text[pos] - '0') * scale;
+          ++pos;
+        }
+        if (pos == first || pos - first > 9) return std::nullopt;
+      }
     }
   }
   std::optional<int> offset;
@@ -104,7 +117,7 @@ std::optional<int64_t> date_time(std::string_view text) {
   if (seconds == -1 || tm.tm_mday != asked.tm_mday || tm.tm_mon != asked.tm_mon) {
     return std::nullopt;
   }
-  return static_cast<int64_t>(seconds) * 1000;
+  return static_cast<int64_t>(seconds) * 1000 + millis;
 }
 
 }  // namespace

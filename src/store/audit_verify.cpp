@@ -35,6 +35,42 @@ std::string_view text_at(sqlite3_stmt* stmt, int column) {
               : std::string_view();
 }
 
+const char* type_name(int type) {
+  switch (type) {
+    case SQLITE_INTEGER:
+      return "INTEGER";
+    case SQLITE_FLOAT:
+      return "REAL";
+    case SQLITE_BLOB:
+      return "BLOB";
+    case SQLITE_NULL:
+      return "NULL";
+    default:
+      return "TEXT";
+  }
+}
+
+// The first column (of k_event_select's) not stored with the type factory writes, which the
+// hash cannot see: ts = ts + 0.5 reads back as the same integer, a BLOB actor as the same text.
+std::optional<std::string> mistyped_column(sqlite3_stmt* row) {
+  static constexpr const char* k_names[] = {"seq",    "ts",      "task",      "run_id", "actor",
+                                            "action", "payload", "prev_hash", "hash"};
+  for (int column = 1; column < 9; ++column) {
+    const int type = sqlite3_column_type(row, column);
+    const int expected = column == 1 || column == 3 ? SQLITE_INTEGER : SQLITE_TEXT;
+    if (type == expected || (column == 3 && type == SQLITE_NULL)) continue;
+    return fmt::format("its {} is stored as {}, factory writes {}", k_names[column],
+                       type_name(type), type_name(expected));
+  }
+  return std::nullopt;
+}
+
+// How the trail skips: "the trail goes from seq 4 to 7", or where it starts when seq 1 is gone.
+std::string jump(int64_t last_seq, int64_t seq) {
+  return last_seq == 0 ? fmt::format("the trail starts at seq {}", seq)
+                       : fmt::format("the trail goes from seq {} to {}", last_seq, seq);
+}
+
 std::string short_hash(std::string_view hash) {
   return hash.size() > 12 ? fmt::format("{}…", hash.substr(0, 12)) : std::string(hash);
 }
@@ -122,15 +158,18 @@ AuditVerify Store::verify_chain() const {
     if (seq > expected) {
       return broken(walked, ChainBreak::missing, expected,
                     seq == expected + 1
-                        ? fmt::format("seq {} is gone (the trail goes from seq {} to {})", expected,
-                                      walked.last_seq, seq)
-                        : fmt::format("seqs {} to {} are gone (the trail goes from seq {} to {})",
-                                      expected, seq - 1, walked.last_seq, seq));
+                        ? fmt::format("seq {} is gone ({})", expected, jump(walked.last_seq, seq))
+                        : fmt::format("seqs {} to {} are gone ({})", expected, seq - 1,
+                                      jump(walked.last_seq, seq)));
     }
     if (seq < expected) {
       return broken(
           walked, ChainBreak::edited, seq,
           fmt::format("seq {} where seq {} was expected: seqs were renumbered", seq, expected));
+    }
+    if (auto mistyped = mistyped_column(row)) {
+      return broken(walked, ChainBreak::edited, seq,
+                    fmt::format("seq {}: {}: the row was edited", seq, *mistyped));
     }
     EventFields fields;
     fields.prev_hash = text_at(row, 7);

@@ -243,3 +243,41 @@ PY
   run --separate-stderr factory new report
   assert_usage_error "reserved"
 }
+
+@test "audit: INSERT OR REPLACE and type tricks are refused or caught; a newer schema is left alone" {
+  run tamper "INSERT OR REPLACE INTO events SELECT seq, ts, task, run_id, 'mallory', action, payload, prev_hash, hash FROM events WHERE seq = 5"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"append-only"* ]]
+  run factory audit verify
+  assert_status 0
+  # a REAL ts reads back as the same integer, a BLOB actor as the same text: still an edit
+  tamper "DROP TRIGGER events_no_update; UPDATE events SET ts = ts + 0.5 WHERE seq = 6"
+  run --separate-stderr factory audit verify
+  assert_status 1
+  [[ "$stderr" == *"audit trail broken at seq 6: edited"*"its ts is stored as REAL"* ]]
+  # a newer factory's database: refused before anything changes, the journal mode included
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+  cp "$BATS_FILE_TMPDIR/pristine.db" "$DB"
+  tamper "PRAGMA journal_mode=DELETE; PRAGMA user_version=99" >/dev/null
+  local before
+  before="$(md5sum <"$DB")"
+  run --separate-stderr factory audit verify
+  assert_usage_error "schema version 99 is newer"
+  [ "$(md5sum <"$DB")" = "$before" ]
+  [ "$(tamper 'PRAGMA journal_mode')" = delete ]
+}
+
+@test "audit: a task or options before verify/export/report are refused, not ignored" {
+  run --separate-stderr factory audit --json verify
+  assert_usage_error "'--json' before 'verify'"
+  run --separate-stderr factory audit calc export
+  assert_usage_error "a task id does not go with 'factory audit export'"
+  run --separate-stderr factory audit --since 2h verify
+  assert_usage_error "'--since' before 'verify'"
+  run --separate-stderr factory audit calc --since ""
+  assert_usage_error "--since is empty"
+  # the time --json prints can be pasted back into --since
+  first="$(factory audit calc --json | jq -r '.history[1].time')"
+  [ "$(factory audit calc --json --since "$first" | jq '.history | length')" -lt \
+    "$(factory audit calc --json | jq '.history | length')" ]
+}

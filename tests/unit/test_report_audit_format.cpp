@@ -198,8 +198,12 @@ TEST_CASE("--since: durations back from now, ISO dates and times") {
   CHECK(parse_since("2026-11-22 14:22:00", now) == k_day);
   CHECK(parse_since("2026-11-22T16:22+02:00", now) == k_day);
   CHECK(parse_since("2026-11-22T14:22:00Z", now) == k_day);
-  for (const char* bad : {"", "2", "2x", "-1h", "yesterday", "2026-13-01", "2026-02-30",
-                          "2026-11-22T25:00", "2026-11-22T14:00+", "2026-11-22junk"}) {
+  // the form `audit --json` prints, pasted back
+  CHECK(parse_since("2026-11-22T14:22:00.123Z", now) == k_day + 123);
+  CHECK(parse_since("2026-11-22T14:22:00.5Z", now) == k_day + 500);
+  for (const char* bad :
+       {"", "2", "2x", "-1h", "yesterday", "2026-13-01", "2026-02-30", "2026-11-22T25:00",
+        "2026-11-22T14:00+", "2026-11-22junk", "2026-11-22T14:22:00.Z", "2026-11-22T14:22.5"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_since(bad, now));
   }
@@ -239,7 +243,8 @@ TEST_CASE("the Markdown report has every section, with the chain status at the e
   CHECK(page.find("| 2026-11-22 14:22 | ✓ approved | lewis | \"looks good\"") != std::string::npos);
   CHECK(page.find("| 2026-11-22 14:03 | ✗ run 1 failed |") != std::string::npos);
   CHECK(page.find("## Decisions\n\n- ✓ **approved** by lewis at 2026-11-22 14:22 UTC — \"looks "
-                  "good\" (non-interactive (--yes))") != std::string::npos);
+                  "good\" · non-interactive (--yes)") != std::string::npos);
+  CHECK(page.find("| Stage | Result | Run | Duration | Detail |") != std::string::npos);
   CHECK(page.find("| unit-test | ✓ passed | 2 | 1.2s |") != std::string::npos);
   CHECK(page.find("### lint\n\n- `calc.py:3:1` E302 expected 2 blank lines \\| found 1") !=
         std::string::npos);
@@ -251,4 +256,31 @@ TEST_CASE("the Markdown report has every section, with the chain status at the e
   CHECK(page.find("Audit chain: ✗ **broken at seq 7: edited**") != std::string::npos);
   CHECK(page.find("No stage has run yet.") != std::string::npos);
   CHECK(page.find("No red stage") != std::string::npos);
+}
+
+TEST_CASE("the Markdown report shows Markdown and HTML in a reason as typed, never rendered") {
+  Trail t;
+  t.add(k_day, {}, "Lewis <l@x.org>", "status",
+        R"j({"from":"ready_for_decision","to":"rejected","reason":"<b>no</b> *way* [x](y)"})j",
+        true);
+  AuditReportInput input;
+  input.task = "calc";
+  input.status = "rejected";
+  input.events = t.events();
+  auto page = render_audit_report(input);
+  CHECK(page.find("\\<b\\>no\\</b\\> \\*way\\* \\[x\\](y)") != std::string::npos);
+  CHECK(page.find("Lewis \\<l@x.org\\>") != std::string::npos);
+  CHECK(page.find("<b>") == std::string::npos);
+}
+
+TEST_CASE("an interrupted stage reads as interrupted in the runs, not as '?'") {
+  Trail t;
+  t.add(k_day, 1, "lewis", "run_started", R"({"run":1,"range":"implement..accept"})")
+      .add(k_day, 1, "lewis", "stage", R"({"stage":"implement","outcome":"interrupted"})")
+      .add(k_day, 1, "lewis", "run_interrupted", R"({"run":1})");
+  auto timeline = build_timeline(t.events());
+  auto text = joined(
+      render_audit("calc", "running", timeline, k_day + k_minute, std::nullopt, Style{false, 120}));
+  CHECK(text.find("implement ✗ interrupted") != std::string::npos);
+  CHECK(text.find("?") == std::string::npos);
 }

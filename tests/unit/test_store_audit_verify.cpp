@@ -73,6 +73,18 @@ TEST_CASE("verify: an edited column is named at its seq") {
   }
 }
 
+TEST_CASE("verify: a changed storage type is an edit, though the value reads back the same") {
+  for (const char* edit : {"ts = ts + 0.5", "actor = CAST(actor AS BLOB)", "run_id = 7.0 + 0.25",
+                           "task = CAST(task AS BLOB)", "payload = CAST(payload AS BLOB)"}) {
+    CAPTURE(edit);
+    Tampered t(10);
+    t.raw->exec(std::string("UPDATE events SET ") + edit + " WHERE seq = 7");
+    auto result = t.verify();
+    check_broken(result, ChainBreak::edited, 7);
+    CHECK(result.detail.find("stored as") != std::string::npos);
+  }
+}
+
 TEST_CASE("verify: an edited hash or prev_hash column is named at its seq") {
   {
     Tampered t(10);
