@@ -35,6 +35,12 @@ void check_add_args(const AddArgs& args) {
   if (has_line_break(args.test)) {
     throw Error(ExitCode::usage, "--test holds a line break", "a test id is one line");
   }
+  if (args.test.find_first_not_of(" \t") != std::string::npos &&
+      args.test[args.test.find_first_not_of(" \t")] == '-') {
+    // handed to the runner, '-k x' or '--co' would be an option that "passes" running nothing
+    throw Error(ExitCode::usage, fmt::format("--test '{}' starts with '-'", args.test),
+                "a test id names a test, not runner options: e.g. tests/test_pay.py::test_refund");
+  }
   if (args.root_cause.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw Error(ExitCode::usage, "--root-cause is empty",
                 "say in a line what went wrong, e.g. --root-cause 'refund ran twice on retry'");

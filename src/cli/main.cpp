@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <SQLiteCpp/Exception.h>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
@@ -56,6 +58,12 @@ int main(int argc, char** argv) {
   } catch (const Error& e) {
     print_error(e.what(), e.hint());
     return static_cast<int>(e.code());
+  } catch (const SQLite::Exception& e) {
+    // A table or trigger factory made is gone, or the file is damaged: not factory's bug.
+    print_error(fmt::format(".factory/state.db: {}", e.what()),
+                "the database was changed outside factory or is damaged: 'factory audit verify' "
+                "says what changed; restore .factory/state.db from a backup");
+    return static_cast<int>(ExitCode::usage);
   } catch (const std::exception& e) {
     print_error(e.what(), "this is a bug in factory; please report it with the command you ran");
     return static_cast<int>(ExitCode::failed);

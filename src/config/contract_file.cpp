@@ -211,6 +211,10 @@ std::vector<core::TestRequirement> read_requirements(const ContractReader& in, c
       in.fail(test, "the test id is empty",
               "name the test as the template's runner does, e.g. tests/test_pay.py::test_refund");
     }
+    if (req.test[req.test.find_first_not_of(" \t")] == '-') {
+      in.fail(test, "the test id starts with '-', which the runner would read as an option",
+              "name a test, not runner options: e.g. tests/test_pay.py::test_refund");
+    }
     if (const Field* n = find(f, "incident")) {
       req.incident = in.count(*n);
       auto [it, fresh] = seen.emplace(req.incident, n->key.Mark().line + 1);

@@ -44,7 +44,8 @@ std::unique_ptr<SQLite::Database> open_database(const fs::path& db_path) {
   } catch (const std::exception& e) {
     throw core::Error(core::ExitCode::usage,
                       fmt::format("cannot open {}: {}", db_path.string(), e.what()),
-                      "check that the directory exists and is writable");
+                      "check that the directory exists and is writable, and that the file is "
+                      "factory's state.db (a damaged one: restore it from a backup)");
   }
 }
 

@@ -281,3 +281,11 @@ PY
   [ "$(factory audit calc --json --since "$first" | jq '.history | length')" -lt \
     "$(factory audit calc --json | jq '.history | length')" ]
 }
+
+@test "audit: a table dropped by hand is reported as an edited database, not as a factory bug" {
+  tamper "DROP TABLE audit_head"
+  run --separate-stderr factory audit verify
+  assert_usage_error "state.db"
+  [[ "$stderr" == *"changed outside factory"* ]]
+  [[ "$stderr" != *"bug in factory"* ]]
+}

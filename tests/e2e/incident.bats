@@ -172,6 +172,8 @@ assert set(i) == {"id", "task", "root_cause", "test", "paths", "actor", "created
   assert_usage_error "--root-cause is empty"
   run --separate-stderr factory incident add --task pay-a --root-cause x --test ''
   assert_usage_error "--test is empty"
+  run --separate-stderr factory incident add --task pay-a --root-cause x --test='--co'
+  assert_usage_error "starts with '-'"
   run --separate-stderr factory incident add --task pay-a --root-cause $'two\nlines' --test t
   assert_usage_error "--root-cause holds a line break"
   run --separate-stderr factory incident add --task pay-a --root-cause x --test t --paths '../x'

@@ -55,6 +55,8 @@ TEST_CASE("requirements: errors name file:line:col and the key path") {
        "missing key 'test'"},
       {"task: t\nrequirements:\n  - test: \" \"\n", "3:11", "requirements[0].test",
        "the test id is empty"},
+      {"task: t\nrequirements:\n  - test: \"--co\"\n", "3:11", "requirements[0].test",
+       "starts with '-'"},
       {"task: t\nrequirements:\n  - {test: a, incident: -1}\n", "3:25", "requirements[0].incident",
        "must not be negative"},
       {"task: t\nrequirements:\n  - {test: a, paths: [\"../x\"]}\n", "3:23",
