@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/lines.hpp"
+#include "lang/toml_dependencies.hpp"
 
 namespace factory::lang {
 
@@ -38,14 +39,6 @@ Names capture(const std::string& line, const std::regex& re) {
   return {match[1].str()};
 }
 
-// The project name a PEP 508 requirement string starts with ("requests[socks]>=2" -> requests,
-// "foo @ https://..." -> foo); none for a URL or a path, whose first word is no name.
-Names pep508_name(const std::string& text) {
-  static const std::regex name(
-      R"(^\s*([A-Za-z0-9](?:[A-Za-z0-9._\-]*[A-Za-z0-9])?)(\s|$|[\[(<>=!~;@,]))");
-  return capture(text, name);
-}
-
 // A requirements-file line: a PEP 508 requirement, or a URL / editable install named by its
 // `#egg=` fragment. Options (-r, -c, -e without an egg, --index-url, --hash continuation lines),
 // local paths and archives name nothing.
@@ -59,68 +52,9 @@ Names requirement_line(const std::string& line) {
   if (matches(line, editable)) return capture(line, egg);
   if (matches(line, option)) return {};
   if (matches(line, archive)) return capture(line, egg);
-  auto name = pep508_name(line);
-  return name.empty() ? capture(line, egg) : name;
+  auto name = detail::pep508_name(line);
+  return name.empty() ? capture(line, egg) : Names{name};
 }
-
-// How far a TOML value spans: the brackets and braces still open, and an open multi-line string.
-struct TomlNesting {
-  int brackets = 0;
-  int braces = 0;
-  std::string string_end;  // the closing """ or ''' of a multi-line string, when inside one
-  bool open() const { return brackets > 0 || braces > 0 || !string_end.empty(); }
-};
-
-// The strings in one line of a TOML value that are not inside an inline table (the items of an
-// array of requirement strings), updating `nesting` for the lines that follow.
-Names toml_strings(std::string_view text, TomlNesting& nesting) {
-  Names out;
-  size_t i = 0;
-  if (!nesting.string_end.empty()) {
-    auto end = text.find(nesting.string_end);
-    if (end == std::string_view::npos) return out;
-    i = end + 3;
-    nesting.string_end.clear();
-  }
-  for (; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '#') break;
-    if (c == '"' || c == '\'') {
-      std::string_view quote3 = c == '"' ? R"(""")" : "'''";
-      if (text.substr(i, 3) == quote3) {
-        auto end = text.find(quote3, i + 3);
-        if (end == std::string_view::npos) {
-          nesting.string_end = quote3;
-          return out;
-        }
-        i = end + 2;
-        continue;
-      }
-      std::string value;
-      size_t j = i + 1;
-      for (; j < text.size() && text[j] != c; ++j) {
-        if (c == '"' && text[j] == '\\' && j + 1 < text.size()) ++j;  // basic strings escape
-        value += text[j];
-      }
-      if (nesting.braces == 0) out.push_back(std::move(value));
-      i = j;
-      continue;
-    }
-    if (c == '[') ++nesting.brackets;
-    if (c == ']') nesting.brackets = std::max(0, nesting.brackets - 1);
-    if (c == '{') ++nesting.braces;
-    if (c == '}') nesting.braces = std::max(0, nesting.braces - 1);
-  }
-  return out;
-}
-
-// The pyproject.toml tables whose entries declare dependencies.
-enum class PyTable {
-  other,
-  project,            // [project]: its `dependencies` array
-  requirement_lists,  // [project.optional-dependencies], [dependency-groups]: every array
-  poetry,             // [tool.poetry(.group.<g>).(dev-)dependencies]: every key but python
-};
 
 // Walks the lines keeping track of whether we are inside a dependency section.
 class Scanner {
@@ -135,14 +69,12 @@ class Scanner {
         return requirement_line(line);
       case Manifest::gomod:
         return gomod(line);
-      case Manifest::cargo:
-        return cargo(line);
       case Manifest::npm:
         return npm(line);
-      case Manifest::pyproject:
-        return pyproject(line);
       case Manifest::cmake:
         return capture(line, cmake);
+      case Manifest::cargo:  // whole-file TOML: toml_dependencies
+      case Manifest::pyproject:
       case Manifest::none:
         break;
     }
@@ -164,19 +96,6 @@ class Scanner {
       return {};
     }
     return capture(line, m_inside ? in_block : single);
-  }
-
-  Names cargo(const std::string& line) {
-    static const std::regex header(R"(^\s*\[)");
-    static const std::regex table(R"(dependencies\]\s*(#.*)?$)");
-    // [dependencies.serde], [target.'cfg(unix)'.dev-dependencies.libc]: one dependency's table
-    static const std::regex subtable(R"(dependencies\.([A-Za-z0-9_\-]+)\]\s*(#.*)?$)");
-    static const std::regex entry(R"(^\s*([A-Za-z0-9_\-]+)\s*=)");
-    if (matches(line, header)) {
-      m_inside = matches(line, table);
-      return capture(line, subtable);
-    }
-    return m_inside ? capture(line, entry) : Names{};
   }
 
   // JSON read token by token: the keys directly inside a "*dependencies" object, however the
@@ -213,65 +132,11 @@ class Scanner {
     return out;
   }
 
-  Names pyproject(const std::string& line) {
-    if (m_toml.open()) {
-      auto strings = toml_strings(line, m_toml);
-      return m_requirements ? requirement_names(strings) : Names{};
-    }
-    static const std::regex header(R"(^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(#.*)?$)");
-    static const std::regex key(R"(^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.\-]+)\s*=(.*)$)");
-    std::smatch match;
-    if (std::regex_match(line, match, header)) return py_table(match[1].str());
-    if (!std::regex_match(line, match, key)) return {};
-    std::string name = match[1].str();
-    if (name.front() == '"' || name.front() == '\'') name = name.substr(1, name.size() - 2);
-    m_requirements = (m_table == PyTable::project && name == "dependencies") ||
-                     m_table == PyTable::requirement_lists;
-    auto strings = toml_strings(match[2].str(), m_toml);
-    if (m_requirements) return requirement_names(strings);
-    if (m_table == PyTable::poetry && name != "python") return {name};  // python: the interpreter
-    return {};
-  }
-
-  // Enters a pyproject table; a Poetry table of one dependency ([tool.poetry.dependencies.x])
-  // declares it.
-  Names py_table(const std::string& name) {
-    static const std::regex poetry(
-        R"(^tool\.poetry\.(dependencies|dev-dependencies|group\.("[^"]*"|'[^']*'|[^.]+)\.dependencies)(\.(.+))?$)");
-    std::smatch match;
-    m_table = PyTable::other;
-    if (name == "project") m_table = PyTable::project;
-    if (name == "project.optional-dependencies" || name == "dependency-groups") {
-      m_table = PyTable::requirement_lists;
-    }
-    if (!std::regex_match(name, match, poetry)) return {};
-    if (!match[3].matched) {
-      m_table = PyTable::poetry;
-      return {};
-    }
-    std::string dependency = match[4].str();
-    if (dependency.size() > 1 && (dependency.front() == '"' || dependency.front() == '\'')) {
-      dependency = dependency.substr(1, dependency.size() - 2);
-    }
-    return dependency == "python" ? Names{} : Names{dependency};
-  }
-
-  static Names requirement_names(const Names& strings) {
-    Names out;
-    for (const auto& s : strings) {
-      for (auto& name : pep508_name(s)) out.push_back(std::move(name));
-    }
-    return out;
-  }
-
   Manifest m_kind;
-  bool m_inside = false;    // go.mod require block, Cargo.toml dependency table
+  bool m_inside = false;    // go.mod require block
   int m_depth = 0;          // package.json: braces open
   int m_object_depth = -1;  // package.json: depth of the dependency object we are in
   std::string m_last_key;   // package.json: the key before the current value
-  PyTable m_table = PyTable::other;
-  TomlNesting m_toml;           // pyproject.toml: the multi-line value being read
-  bool m_requirements = false;  // pyproject.toml: that value is a list of requirements
 };
 
 bool is_python(Manifest kind) {
@@ -286,6 +151,8 @@ bool is_dependency_manifest(std::string_view path) {
 std::vector<Dependency> declared_dependencies(std::string_view path, std::string_view text) {
   Manifest kind = manifest_of(path);
   if (kind == Manifest::none) return {};
+  if (kind == Manifest::pyproject) return detail::pyproject_dependencies(text);
+  if (kind == Manifest::cargo) return detail::cargo_dependencies(text);
   std::vector<Dependency> found;
   Scanner scanner(kind);
   core::for_each_line(text, [&](int number, std::string_view line) {
