@@ -7,7 +7,6 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <regex>
 #include <sstream>
 
 #include "cli/commands.hpp"
@@ -61,15 +60,14 @@ fs::path workspace_root(const CoverageArgs& args) {
   return cwd;
 }
 
-// "80", "66.67" -> the value; CLI11's number parsing would take "nan", "inf" or "0x10", so a
-// percentage is read as plain decimal digits only.
+// "80", "66.67" -> the value. Read with from_chars over the whole text, not CLI11's number
+// parsing, which takes "0x10"; "nan" and "inf" fail the range check.
 std::optional<double> parse_percentage(const char* name, const std::string& text) {
   if (text.empty()) return std::nullopt;
-  static const std::regex k_decimal(R"(\d+(\.\d*)?|\.\d+)");
   double value = 0;
-  if (std::regex_match(text, k_decimal)) {
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec == std::errc() && end == text.data() + text.size() && value <= 100) return value;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec == std::errc() && end == text.data() + text.size() && value >= 0 && value <= 100) {
+    return value;
   }
   throw Error(ExitCode::usage, fmt::format("{} {} is not a percentage", name, text),
               "give a number from 0 to 100");
