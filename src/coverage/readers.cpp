@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/lines.hpp"
 #include "coverage/format_readers.hpp"
 #include "coverage/source_functions.hpp"
 
@@ -29,16 +30,20 @@ std::optional<std::string> read_text(const fs::path& file, std::uintmax_t limit)
   return out.str();
 }
 
+// The workspace source of a report path, when it is there and small enough to scan.
+std::optional<std::string> read_source(const PathMapper& mapper, const std::string& path) {
+  fs::path source_path = mapper.source_file(path);
+  if (source_path.empty()) return std::nullopt;
+  return read_text(source_path, k_max_source_bytes);
+}
+
 // Functions the report lacks are derived from the source; unknown ends are filled in; Go
 // lines that hold no code are dropped.
 void complete_files(Report& report, const PathMapper& mapper) {
   for (auto& [path, file] : report.files) {
-    fs::path source_path = mapper.source_file(path);
     bool go = report.format == Format::go_profile;
     std::optional<std::string> source;
-    if (!source_path.empty() && (go || file.functions.empty())) {
-      source = read_text(source_path, k_max_source_bytes);
-    }
+    if (go || file.functions.empty()) source = read_source(mapper, path);
     if (source && go) drop_non_code_go_lines(*source, file.lines);
     if (source && file.functions.empty())
       file.functions = derive_functions(path, *source, file.lines);
@@ -76,8 +81,7 @@ void add_unreported_sources(Report& report, const ChangedLines& changed,
   PathMapper mapper(options);
   for (const auto& [path, lines] : changed) {
     if (lines.empty() || report.files.count(path) || !derives_functions(path)) continue;
-    fs::path source_path = mapper.source_file(path);
-    auto source = source_path.empty() ? std::nullopt : read_text(source_path, k_max_source_bytes);
+    auto source = read_source(mapper, path);
     if (!source) continue;
     auto functions = derive_functions(path, *source, {});
     if (!functions.empty()) report.unreported[path] = std::move(functions);
@@ -85,12 +89,9 @@ void add_unreported_sources(Report& report, const ChangedLines& changed,
 }
 
 std::optional<int> source_line_count(const PathMapper& mapper, const std::string& path) {
-  fs::path source_path = mapper.source_file(path);
-  auto source = source_path.empty() ? std::nullopt : read_text(source_path, k_max_source_bytes);
+  auto source = read_source(mapper, path);
   if (!source) return std::nullopt;
-  auto lines = std::count(source->begin(), source->end(), '\n');
-  if (!source->empty() && source->back() != '\n') ++lines;
-  return static_cast<int>(lines);
+  return static_cast<int>(core::split_lines(*source).size());
 }
 
 void bad_report(const std::string& where, const std::string& what, const std::string& hint) {

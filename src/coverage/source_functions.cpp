@@ -195,19 +195,18 @@ std::vector<FunctionCoverage> go_functions(const std::vector<std::string_view>& 
 
 }  // namespace
 
-bool is_c_family(std::string_view path) {
-  for (std::string_view ext : {".c", ".cc", ".cpp", ".cxx", ".c++", ".h", ".hh", ".hpp", ".hxx",
-                               ".h++", ".inl", ".ipp", ".tcc"}) {
-    if (ends_with(path, ext)) return true;
-  }
-  return false;
-}
-
 bool is_c_header(std::string_view path) {
   for (std::string_view ext : {".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".ipp", ".tcc"}) {
     if (ends_with(path, ext)) return true;
   }
   return false;
+}
+
+bool is_c_family(std::string_view path) {
+  for (std::string_view ext : {".c", ".cc", ".cpp", ".cxx", ".c++"}) {
+    if (ends_with(path, ext)) return true;
+  }
+  return is_c_header(path);
 }
 
 bool derives_functions(std::string_view path) {
