@@ -96,12 +96,6 @@ std::string item_lines(const CriticalItem& item) {
   return fmt::format("{}:{}", item.path, format_lines(item.uncovered));
 }
 
-std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : std::string(separator)) + p;
-  return out;
-}
-
 // The gate failures of one critical rule: its uncovered lines, its functions that never ran,
 // the files no test loads and the files it cannot be checked in.
 void add_rule_failures(Analysis& a, const std::string& rule) {
@@ -131,17 +125,17 @@ void add_rule_failures(Analysis& a, const std::string& rule) {
   if (!spots.empty()) {
     a.gate_failures.push_back(fmt::format("critical {} {} has {} uncovered changed {}: {}",
                                           function_rule ? "function" : "path", rule, count,
-                                          lines_word(count), joined(spots, "; ")));
+                                          lines_word(count), fmt::join(spots, "; ")));
   }
   if (!unloaded.empty()) {
     a.gate_failures.push_back(fmt::format("critical path {} has changed files no test loads: {}",
-                                          rule, joined(unloaded, ", ")));
+                                          rule, fmt::join(unloaded, ", ")));
   }
   if (!blind.empty()) {
     a.gate_failures.push_back(fmt::format(
         "critical function {} cannot be checked: the report has no functions for the changed "
         "{}",
-        rule, joined(blind, ", ")));
+        rule, fmt::join(blind, ", ")));
   }
 }
 
