@@ -5,19 +5,11 @@
 
 #include "contract/blocked_message.hpp"
 #include "core/error.hpp"
+#include "core/lines.hpp"
 
 namespace factory::contract {
 
-namespace {
-
-std::string trimmed(std::string_view text) {
-  const char* space = " \t\r\n";
-  size_t begin = text.find_first_not_of(space);
-  if (begin == std::string_view::npos) return "";
-  return std::string(text.substr(begin, text.find_last_not_of(space) - begin + 1));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 PreCommitDecision decide_pre_commit(const std::string& given_task, const vcs::StagedChanges& staged,
                                     const char* allow_outside) {
@@ -33,7 +25,7 @@ PreCommitDecision decide_pre_commit(const std::string& given_task, const vcs::St
     d.verdict = PreCommitVerdict::allowed;
     return d;
   }
-  d.reason = allow_outside ? trimmed(allow_outside) : "";
+  d.reason = allow_outside ? core::trimmed(allow_outside) : "";
   if (!d.reason.empty()) {
     d.verdict = PreCommitVerdict::escape;
     return d;

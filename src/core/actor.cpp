@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 
+#include "core/lines.hpp"
+
 namespace factory::core {
 
 namespace {
@@ -55,13 +57,6 @@ std::string valid_utf8(std::string_view text) {
     }
   }
   return out;
-}
-
-std::string trimmed(std::string_view text) {
-  const char* space = " \t\r\n";
-  size_t begin = text.find_first_not_of(space);
-  if (begin == std::string_view::npos) return "";
-  return std::string(text.substr(begin, text.find_last_not_of(space) - begin + 1));
 }
 
 // FACTORY_ACTOR as a person writes it: "Name <email>", a bare email, or a name.

@@ -21,4 +21,11 @@ std::vector<std::string_view> split_lines(std::string_view text) {
   return lines;
 }
 
+std::string trimmed(std::string_view text) {
+  const char* blank = " \t\r\n";
+  size_t begin = text.find_first_not_of(blank);
+  if (begin == std::string_view::npos) return "";
+  return std::string(text.substr(begin, text.find_last_not_of(blank) - begin + 1));
+}
+
 }  // namespace factory::core

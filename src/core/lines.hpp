@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,5 +13,9 @@ void for_each_line(std::string_view text, const std::function<void(int, std::str
 
 // The lines of `text` as views into it, by the rules of for_each_line.
 std::vector<std::string_view> split_lines(std::string_view text);
+
+// `text` without leading and trailing blanks (space, tab, CR, LF); a copy, so it may come from a
+// temporary.
+std::string trimmed(std::string_view text);
 
 }  // namespace factory::core

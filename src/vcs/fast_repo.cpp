@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/lines.hpp"
+
 namespace factory::vcs {
 
 namespace {
@@ -21,13 +23,6 @@ std::optional<std::string> read_text(const fs::path& file) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-std::string trim(std::string_view text) {
-  const char* space = " \t\r\n";
-  size_t begin = text.find_first_not_of(space);
-  if (begin == std::string_view::npos) return "";
-  return std::string(text.substr(begin, text.find_last_not_of(space) - begin + 1));
 }
 
 std::string lower(std::string text) {
@@ -64,7 +59,7 @@ fs::path read_gitfile(const fs::path& file) {
   const std::string prefix = "gitdir: ";
   if (!text || text->rfind(prefix, 0) != 0)
     throw Unsupported("not a gitdir file: " + file.string());
-  fs::path target = trim(std::string_view(*text).substr(prefix.size()));
+  fs::path target = core::trimmed(std::string_view(*text).substr(prefix.size()));
   if (target.empty()) throw Unsupported("empty gitdir file: " + file.string());
   return target.is_absolute() ? target : file.parent_path() / target;
 }
@@ -96,7 +91,7 @@ std::string config_value(std::string_view raw) {
     }
   }
   if (quoted) throw Unsupported("unterminated quote in the git config");
-  return trim(out);
+  return core::trimmed(out);
 }
 
 // Vets one config file for what would make this reader's answer differ from libgit2's.
@@ -108,12 +103,12 @@ bool vet_config(const fs::path& file) {
   std::string line, section;
   bool worktree_config = false;
   while (std::getline(lines, line)) {
-    std::string t = trim(line);
+    std::string t = core::trimmed(line);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     if (t[0] == '[') {
       size_t close = t.find(']');
       if (close == std::string::npos) throw Unsupported("malformed section in " + file.string());
-      std::string rest = trim(t.substr(close + 1));
+      std::string rest = core::trimmed(t.substr(close + 1));
       if (!rest.empty() && rest[0] != '#' && rest[0] != ';') {
         throw Unsupported("a key on a section line in " + file.string());
       }
@@ -127,7 +122,7 @@ bool vet_config(const fs::path& file) {
       continue;
     }
     size_t eq = t.find('=');
-    const std::string key = lower(trim(t.substr(0, eq)));
+    const std::string key = lower(core::trimmed(t.substr(0, eq)));
     std::optional<std::string> value;
     if (eq != std::string::npos) value = config_value(std::string_view(t).substr(eq + 1));
     if (section == "core") {
@@ -228,7 +223,7 @@ RepoLayout layout_from_env() {
   layout.linked = is_file(layout.git_dir / "commondir");
   layout.common_dir = layout.git_dir;
   if (layout.linked) {
-    fs::path common = trim(read_text(layout.git_dir / "commondir").value_or(""));
+    fs::path common = core::trimmed(read_text(layout.git_dir / "commondir").value_or(""));
     if (common.empty()) throw Unsupported("empty commondir file");
     layout.common_dir = canonical_dir(common.is_absolute() ? common : layout.git_dir / common);
   }
@@ -239,8 +234,8 @@ RepoLayout layout_from_env() {
     layout.workdir = canonical_dir(work_tree);
   } else if (layout.linked) {  // libgit2 trusts the admin dir's gitdir file, not the cwd
     auto link = read_text(layout.git_dir / "gitdir");
-    if (!link || trim(*link).empty()) throw Unsupported("worktree without a gitdir file");
-    fs::path dot_git = trim(*link);
+    if (!link || core::trimmed(*link).empty()) throw Unsupported("worktree without a gitdir file");
+    fs::path dot_git = core::trimmed(*link);
     if (dot_git.is_relative()) dot_git = layout.git_dir / dot_git;
     layout.workdir = canonical_dir(dot_git.parent_path());
   } else {
@@ -262,14 +257,14 @@ HeadState read_head(const RepoLayout& layout) {
   const fs::path head_file = layout.git_dir / "HEAD";
   std::error_code ec;
   if (fs::is_symlink(head_file, ec)) throw Unsupported("HEAD is a symbolic link");
-  std::string content = trim(read_text(head_file).value_or(""));
+  std::string content = core::trimmed(read_text(head_file).value_or(""));
   HeadState head;
   const std::string symref = "ref: ";
   if (content.rfind(symref, 0) != 0) {  // detached
     head.commit = oid_from_hex(content);
     return head;
   }
-  std::string name = trim(std::string_view(content).substr(symref.size()));
+  std::string name = core::trimmed(std::string_view(content).substr(symref.size()));
   const std::string heads = "refs/heads/";
   head.branch = name.rfind(heads, 0) == 0 ? name.substr(heads.size()) : name;
   for (int depth = 0; depth < k_max_symref_depth; ++depth) {
@@ -284,12 +279,12 @@ HeadState read_head(const RepoLayout& layout) {
       head.commit = packed_ref(layout.common_dir, name);  // nullopt: an unborn branch
       return head;
     }
-    std::string text = trim(*loose);
+    std::string text = core::trimmed(*loose);
     if (text.rfind(symref, 0) != 0) {
       head.commit = oid_from_hex(text);
       return head;
     }
-    name = trim(std::string_view(text).substr(symref.size()));
+    name = core::trimmed(std::string_view(text).substr(symref.size()));
   }
   throw Unsupported("symbolic refs nested too deeply");
 }

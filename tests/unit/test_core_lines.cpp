@@ -25,3 +25,9 @@ TEST_CASE("a trailing newline does not make an extra empty line; an empty text h
 TEST_CASE("only a carriage return right before the newline is dropped") {
   CHECK(split_lines("a\rb\r\n") == std::vector<std::string_view>{"a\rb"});
 }
+
+TEST_CASE("trimmed drops blanks at both ends only, and copies") {
+  CHECK(factory::core::trimmed(" \t a b \r\n") == "a b");
+  CHECK(factory::core::trimmed(" \n ").empty());
+  CHECK(factory::core::trimmed(std::string("  x ")) == "x");  // from a temporary
+}
