@@ -283,23 +283,8 @@ std::filesystem::path contract_path(const std::filesystem::path& main_root,
 }
 
 core::Contract parse_contract(std::string_view text, const std::string& source) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(text));
-  } catch (const YAML::ParserException& e) {
-    throw core::Error(
-        core::ExitCode::usage,
-        fmt::format("{}:{}:{}: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg),
-        "fix the YAML syntax (indent with spaces, quote values that contain ': ' or start with "
-        "a special character)");
-  }
-  ContractReader reader(source);
-  if (documents.size() > 1) {
-    Field second{documents[1], documents[1], "", "", 0};
-    reader.fail(second, "the file holds more than one YAML document",
-                "a contract is one document: remove the second '---'");
-  }
-  return read_contract(reader, documents.empty() ? YAML::Node() : documents.front());
+  YAML::Node root = load_document(text, source, "a contract");
+  return read_contract(ContractReader(source), root);
 }
 
 core::Contract load_contract(const std::filesystem::path& file) {

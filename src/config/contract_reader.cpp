@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "core/duration.hpp"
 #include "core/error.hpp"
@@ -66,6 +67,25 @@ std::string child_path(const std::string& parent, std::string_view name) {
 const Field* find(const Fields& fields, std::string_view name) {
   auto it = fields.find(name);
   return it == fields.end() ? nullptr : &it->second;
+}
+
+YAML::Node load_document(std::string_view text, const std::string& source, std::string_view kind) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    throw core::Error(
+        core::ExitCode::usage,
+        fmt::format("{}:{}:{}: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg),
+        "fix the YAML syntax (indent with spaces, quote values that contain ': ' or start with "
+        "a special character)");
+  }
+  if (documents.size() > 1) {
+    Field second{documents[1], documents[1], "", "", 0};
+    ContractReader(source).fail(second, "the file holds more than one YAML document",
+                                fmt::format("{} is one document: remove the second '---'", kind));
+  }
+  return documents.empty() ? YAML::Node() : documents.front();
 }
 
 void ContractReader::fail(const Field& field, std::string_view what, std::string hint) const {
@@ -165,6 +185,19 @@ int ContractReader::integer(const Field& field, int min, int max) const {
 
 int ContractReader::count(const Field& field) const {
   return integer(field, 0, INT32_MAX);
+}
+
+double ContractReader::number(const Field& field) const {
+  std::string_view text = field.value.IsScalar() ? field.value.Scalar() : std::string_view();
+  if (text.starts_with('+') && text.size() > 1 && text[1] != '-') text.remove_prefix(1);
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value)) {
+    fail(field, fmt::format("expected a number, got {}", described(field.value)),
+         "write a plain number such as 0.05, 12 or 1e-3");
+  }
+  return value;
 }
 
 std::chrono::milliseconds ContractReader::duration(const Field& field) const {

@@ -28,6 +28,10 @@ using Fields = std::map<std::string, Field, std::less<>>;
 // The entry named `name`, or nullptr.
 const Field* find(const Fields& fields, std::string_view name);
 
+// The single YAML document in `text`; a syntax error or a second document is a usage Error
+// "<source>:<line>:<col>: ...". `kind` names the file in the hint ("a contract").
+YAML::Node load_document(std::string_view text, const std::string& source, std::string_view kind);
+
 // Typed reads of contract YAML; every failure is a usage Error
 // "<source>:<line>:<col>: <what> (key <path>)" with a hint.
 class ContractReader {
@@ -51,6 +55,7 @@ class ContractReader {
   bool boolean(const Field& field) const;        // true or false
   int integer(const Field& field, int min, int max) const;
   int count(const Field& field) const;                           // an integer >= 0
+  double number(const Field& field) const;                       // a finite number
   std::chrono::milliseconds duration(const Field& field) const;  // positive
   std::string regex(const Field& field) const;                   // PCRE2, compiled to check
   std::vector<std::string> globs(const Field& field) const;      // each checked by glob_error

@@ -229,10 +229,20 @@ ProjectConfig read_config(const ConfigReader& in, const toml::table& root) {
       read_extract(in, node, config);
     } else if (key == "agents") {
       read_agents(in, node, config);
+    } else if (key == "flags") {
+      const auto& tbl = in.table(node, key, {"file"});
+      if (auto n = tbl.get("file")) {
+        config.flags_file = in.string(*n, "flags.file");
+        if (config.flags_file.find_first_not_of(" \t") == std::string::npos) {
+          in.fail(
+              n->source(), "flags.file", "the flag file path is empty",
+              "give a path relative to the repository root, e.g. file = \".factory/flags.json\"");
+        }
+      }
     } else {
       in.fail(name.source(), key, fmt::format("unknown table [{}]", key),
               "valid tables: [project], [workspace], [coverage], [review], [stages.<stage>], "
-              "[[extract.patterns]], [agents.debug]");
+              "[[extract.patterns]], [agents.debug], [flags]");
     }
   }
   return config;

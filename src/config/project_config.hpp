@@ -32,6 +32,7 @@ struct ProjectConfig {
   std::vector<extract::PatternSpec> extract_patterns;  // [[extract.patterns]], tried first
   std::string debug_agent_command;                     // [agents.debug] command; "" = none
   std::chrono::milliseconds debug_agent_timeout{std::chrono::minutes(5)};  // [agents.debug] timeout
+  std::string flags_file = ".factory/flags.json";  // [flags] file: the flagd file, from the root
 };
 
 // The file name, at the main worktree root.

@@ -8,6 +8,7 @@
 
 #include "config/contract_file.hpp"
 #include "core/error.hpp"
+#include "unit/test_config_support.hpp"
 
 namespace fs = std::filesystem;
 using factory::core::AcceptanceCheck;
@@ -20,22 +21,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Problem {
-  std::string message;
-  std::string hint;
-};
+using testing::Problem;
 
 // The usage Error that parsing `text` raises.
 Problem problem_of(const std::string& text) {
-  try {
-    parse_contract(text, "contract.yaml");
-  } catch (const Error& e) {
-    CHECK(e.code() == ExitCode::usage);
-    CHECK_FALSE(e.hint().empty());
-    return {e.what(), e.hint()};
-  }
-  FAIL("expected an error for:\n" << text);
-  return {};
+  return testing::usage_problem([&] { parse_contract(text, "contract.yaml"); }, text);
 }
 
 const char* const k_sample = R"(task: batch-upload
