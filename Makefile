@@ -5,9 +5,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_DEPS := g++ make cmake pkg-config git libcli11-dev libgit2-dev libpcre2-dev libyaml-cpp-dev \
   libtomlplusplus-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev doctest-dev nlohmann-json3-dev zlib1g-dev \
-  libre2-dev libpugixml-dev libssl-dev
+  libre2-dev libpugixml-dev libssl-dev libcurl4-openssl-dev
 RUN_DEPS := python3 python3-pytest python3-coverage black mypy bandit
-TEST_DEPS := $(RUN_DEPS) bats golang-go procps gcovr cppcheck clang-format jq sqlite3 zsh fish
+TEST_DEPS := $(RUN_DEPS) bats golang-go procps gcovr cppcheck clang-format jq sqlite3 zsh fish curl
 
 .PHONY: all build run test bench bench-deps deps test-deps format clean
 

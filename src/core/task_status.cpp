@@ -68,7 +68,8 @@ std::vector<TaskStatus> legal_next(TaskStatus from) {
       return with({S::abandoned});
     case S::rejected:  // decided; abandoning it only removes its workspace and branch
       return {S::abandoned};
-    case S::monitoring_complete:
+    case S::monitoring_complete:  // the flag is still in the file: a late problem can turn it off
+      return {S::rolled_back};
     case S::abandoned:
       return {};
   }

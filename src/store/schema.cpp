@@ -134,6 +134,41 @@ WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq)
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 )sql";
 
+// Version 5: rollouts. One row per deployed task holds where its rollout is (the flag file is
+// written only after `target` is on disk, so a crash between the two is visible); probe readings
+// are kept per step for the decision prompts and `rollout status`.
+constexpr const char* k_v5 = R"sql(
+CREATE TABLE rollouts(
+  task TEXT PRIMARY KEY REFERENCES tasks(id),
+  flag TEXT NOT NULL,
+  strategy TEXT NOT NULL,
+  plan TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  percentage INTEGER NOT NULL,
+  target INTEGER NULL,
+  state TEXT NOT NULL,
+  step_started_at INTEGER NOT NULL,
+  flag_fingerprint TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  commit_id TEXT NOT NULL,
+  note TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE rollout_probes(
+  id INTEGER PRIMARY KEY,
+  task TEXT NOT NULL REFERENCES tasks(id),
+  step INTEGER NOT NULL,
+  rule INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  ok INTEGER NOT NULL,
+  value REAL NULL,
+  fired INTEGER NOT NULL,
+  output TEXT NOT NULL,
+  error TEXT NOT NULL
+);
+CREATE INDEX rollout_probes_by_step ON rollout_probes(task, step, id);
+)sql";
+
 // Code that runs after a step's SQL, in the same transaction: what SQL alone cannot do.
 using MigrationCode = void (*)(SQLite::Database&);
 
@@ -167,7 +202,7 @@ void apply_step(SQLite::Database& db, int step, const std::string& sql) {
 }  // namespace
 
 const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> k_steps = {k_v1, k_v2, k_v3, k_v4};
+  static const std::vector<std::string> k_steps = {k_v1, k_v2, k_v3, k_v4, k_v5};
   return k_steps;
 }
 

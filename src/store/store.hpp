@@ -100,6 +100,39 @@ struct IncidentRow {
   int caught = 0;          // list_incidents: runs in which the test was missing or failing
 };
 
+// Where a task's rollout is (table rollouts). `percentage` is what the flag file holds for the
+// flag; `target` is set while a new percentage is being written, so a crash in between is seen.
+struct RolloutRow {
+  std::string task;
+  std::string flag;
+  std::string strategy;   // canary | gradual | manual
+  std::string plan_json;  // the steps as deployed (JSON array), so an edit cannot change them
+  int step = -1;          // index of the current step in the plan; -1 before the first
+  int percentage = 0;
+  std::optional<int> target;
+  std::string state;  // monitoring | waiting_decision | waiting_manual | interrupted | complete |
+                      // rolled_back
+  int64_t step_started_at = 0;   // ms since epoch, when the current percentage went live
+  std::string flag_fingerprint;  // the flag's JSON as factory last wrote it
+  int64_t pid = 0;               // the process watching it, 0 when none
+  std::string commit_id;         // the integration commit on the base branch
+  std::string note;              // why it is in this state (a rollback reason, a wait)
+  int64_t updated_at = 0;
+};
+
+// One probe reading during a rollout step (table rollout_probes).
+struct ProbeRow {
+  std::string task;
+  int step = 0;
+  int rule = 0;  // index of the rule in the step's rules
+  int64_t at = 0;
+  bool ok = false;
+  std::optional<double> value;
+  bool fired = false;
+  std::string output;  // the probe's output (tail)
+  std::string error;   // why it was not ok
+};
+
 // The SQLite state at .factory/state.db: WAL, schema migrated through PRAGMA user_version.
 // Every state change also appends an event. One thread at a time (the connection is NOMUTEX).
 class Store {
@@ -185,6 +218,15 @@ class Store {
   void record_incident_use(int64_t incident_id, const std::string& task, IncidentUse kind,
                            std::optional<int64_t> run_id, const std::string& actor,
                            const std::string& note = "");
+
+  // Inserts or replaces the task's rollout row (updated_at is set here).
+  void put_rollout(const RolloutRow& rollout);
+  std::optional<RolloutRow> find_rollout(const std::string& task) const;
+  // Every rollout, most recently updated first.
+  std::vector<RolloutRow> list_rollouts() const;
+  void record_probe(const ProbeRow& probe);
+  // The readings of one step, oldest first.
+  std::vector<ProbeRow> probes(const std::string& task, int step) const;
 
   // Runs `fn` in one transaction.
   template <typename Fn>

@@ -52,6 +52,7 @@ class GitVcs : public Vcs {
   bool main_tree_dirty() override;
   void ensure_excluded(const std::vector<std::string>& patterns) override;
   std::string operation_id(const fs::path&) override { return ""; }
+  Integration integrate(const IntegrateRequest& request) override;
   std::vector<FileChange> discard_change(const fs::path& ws, const std::string& ref,
                                          const fs::path& patch_file) override;
 

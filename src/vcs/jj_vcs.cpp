@@ -1,5 +1,7 @@
 #include "vcs/jj_vcs.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -288,6 +290,15 @@ std::string JjVcs::operation_id(const fs::path& ws) {
     if (is_hex_id(*it, 8)) return *it;
   }
   return lines.empty() ? "" : lines.back();
+}
+
+Integration JjVcs::integrate(const IntegrateRequest& request) {
+  throw core::Error(core::ExitCode::vcs,
+                    fmt::format("factory deploy cannot integrate '{}' in a jj repository yet",
+                                request.task_branch),
+                    fmt::format("integrate it with jj (e.g. jj squash --from {}), then roll the "
+                                "flag out by hand with factory flag eval to check it",
+                                request.task_branch));
 }
 
 }  // namespace factory::vcs

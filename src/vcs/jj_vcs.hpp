@@ -39,6 +39,8 @@ class JjVcs : public Vcs {
   bool main_tree_dirty() override;
   void ensure_excluded(const std::vector<std::string>& patterns) override;
   std::string operation_id(const fs::path& ws) override;
+  // Not built yet for jj: refuses with a hint, changing nothing.
+  Integration integrate(const IntegrateRequest& request) override;
 
  private:
   // Runs `jj --no-pager --color=never <args>` in `cwd`; throws Error(vcs) unless it exits 0.

@@ -39,6 +39,20 @@ struct Location {
   std::string branch;       // its checked-out branch ("" when detached)
 };
 
+// How a task branch lands on the branch checked out in the main worktree.
+struct IntegrateRequest {
+  std::string task_branch;  // factory/<task>
+  bool squash = true;       // one new commit on the base; false = a merge commit
+  std::string message;
+};
+
+// What an integration did.
+struct Integration {
+  std::string branch;         // the base branch that moved
+  std::string previous_head;  // its commit before
+  std::string commit_id;      // the new commit
+};
+
 // Every VCS operation factory needs, for git (libgit2) and jj (the jj CLI).
 // Paths named `ws` are workspace roots. "The change" is what `git add -A` would take:
 // tracked edits plus untracked files that are not ignored.
@@ -129,6 +143,13 @@ class Vcs {
 
   // An operation id to store with a run (jj op id); "" when the backend has none.
   virtual std::string operation_id(const fs::path& ws) = 0;
+
+  // Integrates the task branch into the branch checked out in the main worktree: writes the
+  // commit, updates the main worktree's files and index, then moves the branch. Nothing is
+  // pushed. Blocked Error, with nothing changed, when the main worktree is detached or has
+  // uncommitted changes, when the base moved in a way that conflicts with the task, or when the
+  // task branch has nothing the base lacks.
+  virtual Integration integrate(const IntegrateRequest& request) = 0;
 };
 
 // Finds the repository around `cwd` (git, or jj when `.jj/` is present). nullopt outside one.

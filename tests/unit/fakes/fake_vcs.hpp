@@ -102,6 +102,11 @@ class FakeVcs : public vcs::Vcs {
   bool main_tree_dirty() override { return false; }
   void ensure_excluded(const std::vector<std::string>&) override {}
   std::string operation_id(const fs::path&) override { return ""; }
+  vcs::Integration integrate(const vcs::IntegrateRequest& request) override {
+    integrations.push_back(request);
+    return {"main", "base", "integrated"};
+  }
+  std::vector<vcs::IntegrateRequest> integrations;
 };
 
 }  // namespace factory::test

@@ -1,0 +1,212 @@
+#include <doctest/doctest.h>
+
+#include <deque>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "rollout/controller.hpp"
+#include "rollout/flag_file.hpp"
+#include "unit/test_store_support.hpp"
+
+using namespace factory;
+using namespace factory::rollout;
+using store::testing::FakeClock;
+using store::testing::TempDir;
+
+namespace {
+
+// Hands out scripted readings in order; the last one repeats.
+struct ScriptedProber : Prober {
+  std::deque<ProbeReading> script;
+  int reads = 0;
+  ProbeReading read(const core::RollbackRule&) override {
+    ++reads;
+    ProbeReading r = script.front();
+    if (script.size() > 1) script.pop_front();
+    return r;
+  }
+};
+
+// Moves the fake clock to the deadline at once; `interrupt_after` waits then reports Ctrl-C.
+struct InstantWaiter : Waiter {
+  FakeClock& clock;
+  int interrupt_after = -1;
+  int waits = 0;
+  explicit InstantWaiter(FakeClock& c) : clock(c) {}
+  bool wait_until(int64_t deadline) override {
+    if (interrupt_after >= 0 && waits++ >= interrupt_after) return false;
+    clock.advance(std::max<int64_t>(0, deadline - clock.now_ms()));
+    return true;
+  }
+};
+
+ProbeReading number(double v) {
+  return {true, v, std::to_string(v), ""};
+}
+
+core::DeploymentStep step(const std::string& name, int pct, int seconds, bool decision = false) {
+  core::DeploymentStep s;
+  s.name = name;
+  s.percentage = pct;
+  s.duration = std::chrono::seconds(seconds);
+  s.requires_decision = decision;
+  return s;
+}
+
+core::RollbackRule error_rate_rule() {
+  core::RollbackRule rule;
+  rule.metric = "error_rate";
+  rule.probe = "probe";
+  rule.above = 0.1;
+  return rule;
+}
+
+struct Rig {
+  TempDir dir;
+  FakeClock clock;
+  store::Store db{":memory:", clock};
+  ScriptedProber prober;
+  InstantWaiter waiter{clock};
+  std::vector<std::string> said;
+  bool interrupted = false;
+  RolloutEnv env{db,
+                 prober,
+                 clock,
+                 waiter,
+                 dir.path() / "flags.json",
+                 "lewis",
+                 [this](const std::string& l) { said.push_back(l); },
+                 [this] { return interrupted; }};
+
+  Rig() {
+    db.create_task(store::testing::sample_task("t"), "lewis");
+    for (auto s :
+         {core::TaskStatus::running, core::TaskStatus::ready_for_decision,
+          core::TaskStatus::approved, core::TaskStatus::deployed, core::TaskStatus::monitoring}) {
+      db.set_status("t", s, "lewis", "");
+    }
+    prober.script.push_back(number(0.01));
+  }
+
+  void start(const core::Deployment& d) {
+    start_rollout(env, "t", "f", "gradual", make_plan(d), "c0");
+  }
+  int percentage() { return *FlagFile::load(env.flag_file).rollout_percentage("f"); }
+  core::TaskStatus status() { return db.find_task("t")->status; }
+};
+
+core::Deployment three_steps() {
+  core::Deployment d;
+  d.interval = std::chrono::seconds(10);
+  d.steps = {step("canary", 1, 30), step("early", 10, 30, true), step("all", 100, 0)};
+  d.steps[0].auto_rollback_on.push_back(error_rate_rule());
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("a gradual rollout walks its steps, stops for the decision and completes") {
+  Rig rig;
+  rig.start(three_steps());
+  CHECK(drive(rig.env, "t") == Stop::waiting_decision);
+  CHECK(rig.percentage() == 1);
+  CHECK(rig.prober.reads == 4);  // a round at 0, 10, 20 and 30 s of the 30 s step
+  auto row = *rig.db.find_rollout("t");
+  CHECK(row.state == "waiting_decision");
+  CHECK(step_metrics(rig.db, row, plan_from_json(row.plan_json)) == "error_rate max 0.01");
+
+  CHECK(advance(rig.env, "t", true, "error_rate max 0.01") == Stop::complete);
+  CHECK(rig.percentage() == 100);
+  CHECK(rig.status() == core::TaskStatus::monitoring_complete);
+  // the canary's rule is still watched at the later steps
+  CHECK(rig.prober.reads == 4 + 4 + 1);
+}
+
+TEST_CASE("a rule that fires turns the flag off at once and records why") {
+  Rig rig;
+  rig.prober.script = {number(0.01), number(0.5)};
+  rig.start(three_steps());
+  CHECK(drive(rig.env, "t") == Stop::rolled_back);
+  CHECK(rig.percentage() == 0);
+  CHECK(rig.status() == core::TaskStatus::rolled_back);
+  auto events = rig.db.events("t");
+  auto it =
+      std::find_if(events.begin(), events.end(), [](auto& e) { return e.action == "rolled_back"; });
+  REQUIRE(it != events.end());
+  auto payload = nlohmann::json::parse(it->payload);
+  CHECK(payload["from"] == 1);
+  CHECK(payload["automatic"] == true);
+  CHECK(payload["reason"].get<std::string>().find("canary at 1%") != std::string::npos);
+}
+
+TEST_CASE("an interrupted step resumes with the time it had left, not from the start") {
+  Rig rig;
+  rig.waiter.interrupt_after = 1;  // Ctrl-C during the second wait (after 10 s)
+  rig.start(three_steps());
+  CHECK(drive(rig.env, "t") == Stop::interrupted);
+  CHECK(rig.db.find_rollout("t")->state == "interrupted");
+  CHECK(rig.percentage() == 1);  // the flag stays where it was
+  CHECK(rig.status() == core::TaskStatus::monitoring);
+  const int before = rig.prober.reads;
+
+  rig.waiter.interrupt_after = -1;
+  CHECK(drive(rig.env, "t") == Stop::waiting_decision);
+  CHECK(rig.prober.reads - before == 3);  // rounds at 10, 20, 30 s: 20 s were left
+}
+
+TEST_CASE("a crash between the database and the flag file is finished by the next drive") {
+  Rig rig;
+  rig.start(three_steps());
+  // as if the process died after recording target 1 but before writing the file
+  auto row = *rig.db.find_rollout("t");
+  row.step = 0;
+  row.target = 1;
+  rig.db.put_rollout(row);
+  CHECK(drive(rig.env, "t") == Stop::waiting_decision);
+  CHECK(rig.percentage() == 1);
+  CHECK_FALSE(rig.db.find_rollout("t")->target);
+}
+
+TEST_CASE("a hand edit of factory's flag stops the rollout, but never a rollback") {
+  Rig rig;
+  rig.start(three_steps());
+  CHECK(drive(rig.env, "t") == Stop::waiting_decision);
+  auto file = FlagFile::load(rig.env.flag_file);
+  file.set_rollout("f", 50, "someone");
+  file.save(rig.env.flag_file);
+  CHECK_THROWS_AS(advance(rig.env, "t", true, ""), core::Error);
+  CHECK(rig.percentage() == 50);  // not overwritten
+
+  roll_back(rig.env, "t", "by hand", "", false);
+  CHECK(rig.percentage() == 0);
+  CHECK(rig.status() == core::TaskStatus::rolled_back);
+}
+
+TEST_CASE("canary is the first step, a decision, then 100%; rules carry forward") {
+  auto d = three_steps();
+  d.strategy = core::RolloutStrategy::canary;
+  auto plan = make_plan(d);
+  REQUIRE(plan.steps.size() == 2);
+  CHECK(plan.steps[0].percentage == 1);
+  CHECK(plan.steps[1].percentage == 100);
+  CHECK(plan.steps[1].requires_decision);
+  CHECK(plan.steps[1].auto_rollback_on.size() == 1);
+  CHECK(plan_from_json(plan_to_json(plan)).steps[1].auto_rollback_on[0].above == 0.1);
+
+  d.strategy = core::RolloutStrategy::manual;
+  CHECK(make_plan(d).steps.empty());
+}
+
+TEST_CASE("a manual rollout moves only when a person sets it, and completes at 100%") {
+  Rig rig;
+  core::Deployment d = three_steps();
+  d.strategy = core::RolloutStrategy::manual;
+  start_rollout(rig.env, "t", "f", "manual", make_plan(d), "c0");
+  CHECK(drive(rig.env, "t") == Stop::waiting_manual);
+  CHECK(set_manual(rig.env, "t", 25, std::chrono::seconds(0), all_rules(d)) ==
+        Stop::waiting_manual);
+  CHECK(rig.percentage() == 25);
+  CHECK(set_manual(rig.env, "t", 100, std::chrono::seconds(0), all_rules(d)) == Stop::complete);
+  CHECK(rig.status() == core::TaskStatus::monitoring_complete);
+}
