@@ -2,7 +2,7 @@
 _factory() {
   local cur prev words cword
   _init_completion 2>/dev/null || { cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"; }
-  local commands="init new run stage status list approve reject unrevert abandon contract hook extract explain log coverage incident audit"
+  local commands="init new run stage status list approve reject unrevert abandon contract hook extract explain log coverage incident audit deploy rollback rollout flag"
   local stages="tdd-setup implement unit-test coverage lint static integration security review accept"
   if [ "$COMP_CWORD" -eq 1 ]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur")); return
@@ -22,6 +22,7 @@ _factory() {
     --lang) COMPREPLY=($(compgen -W "python go rust cmake node gleam" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "text json sarif github" -- "$cur")); return ;;
     --base|--allow|--forbid|--note|--reason|--root-cause|--test|--paths|--since) return ;;
+    --strategy) COMPREPLY=($(compgen -W "canary gradual manual" -- "$cur")); return ;;
     --task) COMPREPLY=($(compgen -W "$tasks" -- "$cur")); return ;;
     --from|--contract|--file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
@@ -56,6 +57,19 @@ _factory() {
         *) if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "verify export report $tasks --json --since --help" -- "$cur"))
            else COMPREPLY=($(compgen -W "--json --since --help" -- "$cur")); fi ;;
       esac ;;
+    deploy) COMPREPLY=($(compgen -W "$tasks --strategy --merge -y --yes --help" -- "$cur")) ;;
+    rollback) COMPREPLY=($(compgen -W "$tasks --reason --help" -- "$cur")) ;;
+    rollout)
+      case "${COMP_WORDS[2]}" in
+        status) COMPREPLY=($(compgen -W "$tasks --json --help" -- "$cur")) ;;
+        advance) COMPREPLY=($(compgen -W "$tasks -y --yes --help" -- "$cur")) ;;
+        resume|set) COMPREPLY=($(compgen -W "$tasks --help" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "status resume advance set" -- "$cur")) ;;
+      esac ;;
+    flag)
+      if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=($(compgen -W "eval cleanup" -- "$cur"))
+      elif [ "${COMP_WORDS[2]}" = cleanup ]; then COMPREPLY=($(compgen -W "$tasks --help" -- "$cur"))
+      else COMPREPLY=($(compgen -W "--file --json --help" -- "$cur")); fi ;;
   esac
 }
 complete -F _factory factory

@@ -62,6 +62,10 @@ complete -c factory -n __fish_use_subcommand -a approve -d 'Approve a task that 
 complete -c factory -n __fish_use_subcommand -a reject -d 'Reject a task, with the reason on record'
 complete -c factory -n __fish_use_subcommand -a coverage -d 'Analyse a coverage report: overall, patch, critical paths'
 complete -c factory -n __fish_use_subcommand -a audit -d "Show a task's audit trail; verify, export or report it"
+complete -c factory -n __fish_use_subcommand -a deploy -d 'Integrate an approved task and roll out its flag'
+complete -c factory -n __fish_use_subcommand -a rollback -d "Turn a task's flag off (0%) now, with a reason"
+complete -c factory -n __fish_use_subcommand -a rollout -d 'See and steer flag rollouts'
+complete -c factory -n __fish_use_subcommand -a flag -d 'Inspect the flagd flag file factory rolls out with'
 
 # init
 complete -c factory -n '__factory_cmd_is init' -l lang -x -a "$__factory_langs" -d 'Language template instead of detection'
@@ -154,3 +158,25 @@ complete -c factory -n '__factory_cmd_is audit; and not __factory_action_is audi
 complete -c factory -n '__factory_action_is audit verify' -l json -d 'Print one JSON document'
 complete -c factory -n '__factory_action_is audit export' -l jsonl -d 'One JSON object per line'
 complete -c factory -n '__factory_action_is audit report' -a '(__factory_tasks)'
+
+# deploy [task], rollback [task] --reason, rollout status|resume|advance|set
+complete -c factory -n '__factory_cmd_is deploy' -a '(__factory_tasks)'
+complete -c factory -n '__factory_cmd_is deploy' -l strategy -x -a 'canary gradual manual' -d "Override deployment.yaml's strategy"
+complete -c factory -n '__factory_cmd_is deploy' -l merge -d 'Integrate with a merge commit instead of a squash'
+complete -c factory -n '__factory_cmd_is deploy' -s y -l yes -d 'Deploy without the prompt (step decisions still wait)'
+complete -c factory -n '__factory_cmd_is rollback' -a '(__factory_tasks)'
+complete -c factory -n '__factory_cmd_is rollback' -l reason -x -d 'Why (required, kept in the audit trail)'
+complete -c factory -n '__factory_no_action rollout' -a status -d 'Where each rollout is (or one task\'s)'
+complete -c factory -n '__factory_no_action rollout' -a resume -d 'Continue a rollout whose process stopped'
+complete -c factory -n '__factory_no_action rollout' -a advance -d 'Decide yes on the step a rollout waits for'
+complete -c factory -n '__factory_no_action rollout' -a set -d "Set a manual rollout's percentage"
+complete -c factory -n '__factory_action_is rollout status resume advance set' -a '(__factory_tasks)'
+complete -c factory -n '__factory_action_is rollout status' -l json -d 'One JSON document on stdout'
+complete -c factory -n '__factory_action_is rollout advance' -s y -l yes -d 'Decide without the prompt (non-interactive)'
+
+# flag eval <flag> <targeting-key>, flag cleanup [task]
+complete -c factory -n '__factory_no_action flag' -a eval -d 'Print the variant flagd serves a flag for a targeting key'
+complete -c factory -n '__factory_no_action flag' -a cleanup -d "Remove a finished rollout's flag from the file"
+complete -c factory -n '__factory_action_is flag cleanup' -a '(__factory_tasks)'
+complete -c factory -n '__factory_action_is flag eval' -l file -r -F -d 'The flagd JSON file (default: [flags] file)'
+complete -c factory -n '__factory_action_is flag eval' -l json -d 'Print one JSON document with the bucket'

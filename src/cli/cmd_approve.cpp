@@ -76,8 +76,8 @@ void approve(Context& ctx, const ApproveArgs& args) {
                       fmt::format("run 'factory run {}' on the new contents, then approve", id));
   }
   pipeline::record_approval(repo, task, actor, record);
-  fmt::print("approved {} by {}{} · nothing was merged; integration is a separate, later step\n",
-             id, actor.recorded(), record.interactive ? "" : " (non-interactive, --yes)");
+  fmt::print("approved {} by {}{} · nothing was merged yet; next: factory deploy {}\n", id,
+             actor.recorded(), record.interactive ? "" : " (non-interactive, --yes)", id);
 }
 
 }  // namespace

@@ -59,6 +59,8 @@ void add_new(CLI::App& app, Context& ctx) {
                result.hook_installed ? "pre-commit boundary hook installed"
                                      : "no git hooks in jj: factory checks the contract itself "
                                        "before each commit");
+    fmt::print("rollout plan {}\n",
+               std::filesystem::relative(result.deployment_file, repo.main_root()).string());
     for (const auto& r : result.requirements) {
       fmt::print("requires test {}\n", pipeline::describe(r));
     }

@@ -25,5 +25,11 @@ void add_approve(CLI::App& app, Context& ctx);
 void add_reject(CLI::App& app, Context& ctx);
 void add_coverage(CLI::App& app, Context& ctx);
 void add_audit(CLI::App& app, Context& ctx);
+void add_deploy(CLI::App& app, Context& ctx);
+void add_rollback(CLI::App& app, Context& ctx);
+void add_rollout(CLI::App& app, Context& ctx);
+// `flag cleanup`, registered under the `flag` command by add_flag.
+void add_flag_cleanup(CLI::App& flag_cmd, Context& ctx);
+void add_flag(CLI::App& app, Context& ctx);
 
 }  // namespace factory::cli

@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
   add_reject(app, ctx);
   add_coverage(app, ctx);
   add_audit(app, ctx);
+  add_deploy(app, ctx);
+  add_rollback(app, ctx);
+  add_rollout(app, ctx);
+  add_flag(app, ctx);
   proc::install_interrupt_handler();
   try {
     app.parse(argc, argv);

@@ -40,7 +40,7 @@ std::string next_step_for(TaskStatus status, const std::string& task) {
     case TaskStatus::failed:
       return fmt::format("fix the red stage and run again: factory run {}", task);
     case TaskStatus::approved:
-      return fmt::format("nothing more to decide; its history: factory audit {}", task);
+      return fmt::format("it is approved; integrate and roll it out: factory deploy {}", task);
     default:
       return fmt::format("see its history: factory audit {}", task);
   }

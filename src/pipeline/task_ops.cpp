@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "config/contract_file.hpp"
+#include "config/deployment_file.hpp"
 #include "config/text_file.hpp"
 #include "contract/hooks.hpp"
 #include "core/error.hpp"
@@ -60,9 +61,16 @@ NewTaskResult create_task(Repo& repo, const NewTaskOptions& options, core::Proce
   fs::path contract_file = config::contract_path(repo.main_root(), options.id);
   // A failed `new` puts back the contract a person may have written ahead of time.
   auto previous_contract = config::try_read_text_file(contract_file);
+  // A rollout plan written ahead of time is kept; otherwise the default goes next to the contract.
+  result.deployment_file = config::deployment_path(repo.main_root(), options.id);
+  const bool new_deployment = !fs::exists(result.deployment_file);
   try {
     repo.vcs->ensure_excluded(tmpl.byproducts);
     result.contract_file = write_contract(repo, contract);
+    if (new_deployment) {
+      std::ofstream(result.deployment_file, std::ios::binary)
+          << config::default_deployment_yaml(options.id);
+    }
     if (repo.vcs->backend_name() == "git") {
       contract::install_hook(repo.main_root(), ws, options.id, options.factory_binary);
       result.hook_installed = true;
@@ -80,6 +88,7 @@ NewTaskResult create_task(Repo& repo, const NewTaskOptions& options, core::Proce
       } else {
         fs::remove(contract_file);
       }
+      if (new_deployment) fs::remove(result.deployment_file);
     } catch (...) {
     }
     throw;

@@ -39,6 +39,7 @@ struct NewTaskOptions {
 struct NewTaskResult {
   store::TaskRow task;
   std::filesystem::path contract_file;
+  std::filesystem::path deployment_file;  // the rollout plan (DEPLOYMENT in contracts/README.md)
   bool hook_installed = false;        // git: the pre-commit boundary hook fires in the workspace
   std::vector<std::string> warnings;  // globs that match nothing yet
   std::vector<core::TestRequirement> requirements;  // inherited from incidents (INCIDENTS.md)

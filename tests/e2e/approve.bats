@@ -97,7 +97,7 @@ approve_events() {
   run --separate-stderr factory approve calc-mul --yes
   assert_status 3
   [[ "$stderr" == *"already approved by lewis"* ]]
-  [[ "$stderr" == *"factory audit calc-mul"* ]]
+  [[ "$stderr" == *"factory deploy calc-mul"* ]]
 }
 
 @test "approve: patch coverage and a critical-path gap are computed for the diff" {

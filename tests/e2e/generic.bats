@@ -342,9 +342,11 @@ command = \"test ! -e bad.txt\""
   assert_status 0
   [ -d "$(ws_of t2)" ]
   [[ "$stderr" != *"uncommitted"* ]] || { echo "stderr: $stderr" >&2; false; }
-  # What is left to commit is what belongs in git: .factory/.gitignore and the contracts.
+  # What is left to commit is what belongs in git: .factory/.gitignore, the contracts and the
+  # rollout plans.
   [ -z "$(git -C "$REPO" status --porcelain --untracked-files=all |
-    grep -v -e '^?? \.factory/\.gitignore$' -e '^?? \.factory/t[12]/contract\.yaml$' || true)" ]
+    grep -v -e '^?? \.factory/\.gitignore$' -e '^?? \.factory/t[12]/contract\.yaml$' \
+      -e '^?? \.factory/t[12]/deployment\.yaml$' || true)" ]
 }
 
 @test "generic: new refuses an existing workspace path and leaves no half-created task" {
