@@ -30,10 +30,20 @@ store::RolloutRow require_rollout(const store::Store& store, const std::string& 
   return *row;
 }
 
+// The flag's percentage, or a description when a hand edit left it in a shape factory does not
+// write (which must not keep a rollback or a message from happening).
+std::string percentage_text(const FlagFile& file, const std::string& flag) {
+  try {
+    auto now = file.rollout_percentage(flag);
+    return now ? fmt::format("{}%", *now) : "no flag";
+  } catch (const core::Error&) {
+    return "a flag factory did not write";
+  }
+}
+
 core::Error edited_by_hand(const RolloutEnv& env, const store::RolloutRow& row,
                            const FlagFile& file) {
-  auto now = file.rollout_percentage(row.flag);
-  std::string found = now ? fmt::format("{}%", *now) : "no flag";
+  std::string found = percentage_text(file, row.flag);
   return core::Error(
       core::ExitCode::blocked,
       fmt::format("flag '{}' in {} was changed outside factory: it holds {} where factory set {}%",
@@ -237,6 +247,30 @@ store::RolloutRow claim(RolloutEnv& env, const std::string& task) {
   return row;
 }
 
+// A rollback that could not write the flag file (unreadable, or not writable) leaves the flag
+// where it was: the row and the trail say so, and the error tells the person to act now.
+[[noreturn]] void record_failed_rollback(RolloutEnv& env, store::RolloutRow& row,
+                                         const std::string& reason, const std::string& evidence,
+                                         const core::Error& error) {
+  row.target.reset();
+  row.state = "interrupted";
+  row.pid = 0;
+  row.note =
+      fmt::format("rollback ({}) failed, the flag may still be on: {}", reason, error.what());
+  env.store.transaction([&] {
+    env.store.put_rollout(row);
+    env.store.append_event(
+        row.task, std::nullopt, env.actor, "rollback_failed",
+        core::json_text(json{{"reason", reason}, {"error", error.what()}, {"evidence", evidence}}));
+  });
+  throw core::Error(
+      error.code(),
+      fmt::format("could not turn flag '{}' off ({}): {}", row.flag, reason, error.what()),
+      fmt::format("the flag may still be on: fix {} now, then run 'factory rollback "
+                  "{} --reason TEXT'",
+                  env.flag_file.string(), row.task));
+}
+
 }  // namespace
 
 bool SystemWaiter::wait_until(int64_t deadline_ms) {
@@ -278,7 +312,7 @@ Stop drive(RolloutEnv& env, const std::string& task) {
 
 Stop advance(RolloutEnv& env, const std::string& task, bool interactive,
              const std::string& metrics) {
-  auto row = claim(env, task);
+  auto row = require_rollout(env.store, task);
   auto plan = plan_from_json(row.plan_json);
   const int next = row.step + 1;
   if (row.state != "waiting_decision" || next >= static_cast<int>(plan.steps.size())) {
@@ -287,6 +321,7 @@ Stop advance(RolloutEnv& env, const std::string& task, bool interactive,
                                   task, row.state),
                       fmt::format("see where it is: factory rollout status {}", task));
   }
+  row = claim(env, task);
   env.store.append_event(task, std::nullopt, env.actor, "rollout_decision",
                          core::json_text(json{{"step", plan.steps[next].name},
                                               {"from", row.percentage},
@@ -299,13 +334,14 @@ Stop advance(RolloutEnv& env, const std::string& task, bool interactive,
 
 Stop set_manual(RolloutEnv& env, const std::string& task, int percentage,
                 std::chrono::milliseconds duration, const std::vector<core::RollbackRule>& rules) {
-  auto row = claim(env, task);
-  if (row.state == "rolled_back" || row.state == "complete") {
+  auto row = require_rollout(env.store, task);
+  if (row.state == "rolled_back" || row.state == "complete" || row.state == "removed") {
     throw core::Error(
         core::ExitCode::blocked,
         fmt::format("the rollout of '{}' is {}: its percentage is final", task, row.state),
         fmt::format("see it with: factory rollout status {}", task));
   }
+  row = claim(env, task);
   auto plan = plan_from_json(row.plan_json);
   core::DeploymentStep step;
   step.name = fmt::format("manual-{}", plan.steps.size() + 1);
@@ -326,9 +362,15 @@ void roll_back(RolloutEnv& env, const std::string& task, const std::string& reas
                const std::string& evidence, bool automatic) {
   auto row = require_rollout(env.store, task);
   // Turning it off wins over a hand edit: this is the one write that never waits for a person.
-  auto file = FlagFile::load(env.flag_file);
-  const int from = file.rollout_percentage(row.flag).value_or(row.percentage);
-  write_percentage(env, row, file, 0);
+  const int from = row.percentage;
+  std::string held;  // what the file said, which differs from `from` after a hand edit
+  try {
+    auto file = FlagFile::load(env.flag_file);
+    held = percentage_text(file, row.flag);
+    write_percentage(env, row, file, 0);
+  } catch (const core::Error& e) {
+    record_failed_rollback(env, row, reason, evidence, e);
+  }
   row.state = "rolled_back";
   row.pid = 0;
   row.note = reason;
@@ -337,6 +379,7 @@ void roll_back(RolloutEnv& env, const std::string& task, const std::string& reas
     env.store.append_event(task, std::nullopt, env.actor, "rolled_back",
                            core::json_text(json{{"reason", reason},
                                                 {"from", from},
+                                                {"file_held", held},
                                                 {"flag", row.flag},
                                                 {"automatic", automatic},
                                                 {"evidence", evidence}}));

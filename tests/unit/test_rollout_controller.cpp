@@ -210,3 +210,34 @@ TEST_CASE("a manual rollout moves only when a person sets it, and completes at 1
   CHECK(set_manual(rig.env, "t", 100, std::chrono::seconds(0), all_rules(d)) == Stop::complete);
   CHECK(rig.status() == core::TaskStatus::monitoring_complete);
 }
+
+TEST_CASE("a rollback that cannot read the flag file says so and leaves a trail, not a crash") {
+  Rig rig;
+  rig.start(three_steps());
+  CHECK(drive(rig.env, "t") == Stop::waiting_decision);
+  { std::ofstream(rig.env.flag_file) << "{ not json"; }
+  CHECK_THROWS_WITH_AS(roll_back(rig.env, "t", "p99 doubled", "", false),
+                       doctest::Contains("could not turn flag 'f' off (p99 doubled)"), core::Error);
+  auto row = *rig.db.find_rollout("t");
+  CHECK(row.state == "interrupted");
+  CHECK(row.note.find("may still be on") != std::string::npos);
+  CHECK(rig.status() == core::TaskStatus::monitoring);  // not rolled back: the flag is not off
+  auto events = rig.db.events("t");
+  CHECK(events.back().action == "rollback_failed");
+  { std::ofstream(rig.env.flag_file) << "{ \"flags\": {} }"; }  // unreadable stays unread
+  CHECK(std::ifstream(rig.env.flag_file).good());
+}
+
+TEST_CASE("a hand edit that turns the flag on for everyone stops the rollout, not the rollback") {
+  Rig rig;
+  rig.start(three_steps());
+  CHECK(drive(rig.env, "t") == Stop::waiting_decision);
+  {
+    std::ofstream(rig.env.flag_file) << R"({"flags": {"f": {"state": "ENABLED",
+      "variants": {"on": true, "off": false}, "defaultVariant": "on"}}})";
+  }
+  CHECK_THROWS_WITH_AS(drive(rig.env, "t"), doctest::Contains("it holds 100% where factory set 1%"),
+                       core::Error);
+  roll_back(rig.env, "t", "someone turned it on for everyone", "", false);
+  CHECK(rig.percentage() == 0);
+}
