@@ -302,6 +302,30 @@ wait_for_state() {
   assert_status 3
 }
 
+@test "rollout: a hand edit of the flag meanwhile stops the rollout; a rollback still turns it off" {
+  approved_task
+  start_app good
+  plan 0s "    - name: everyone
+      percentage: 100
+      requires_decision: true"
+  run --separate-stderr factory deploy calc --yes </dev/null
+  assert_status 0
+  [ "$(flag_percentage)" = 1 ]
+  jq '.flags["calc-mul"].targeting.fractional = [["on", 50], ["off", 50]]' "$FLAGS" >"$FLAGS.new"
+  mv "$FLAGS.new" "$FLAGS"
+  cp "$FLAGS" "$BATS_TEST_TMPDIR/edited.json"
+
+  run --separate-stderr factory rollout advance calc --yes </dev/null
+  assert_status 3
+  [[ "$stderr" == *"changed outside factory: it holds 50% where factory set 1%"* ]]
+  cmp "$FLAGS" "$BATS_TEST_TMPDIR/edited.json"
+
+  run --separate-stderr factory rollback calc --reason "someone set 50% by hand"
+  assert_status 0
+  [ "$(flag_percentage)" = 0 ]
+  [ "$(jq -r '.payload | fromjson | .file_held' <<<"$(events_of rolled_back)")" = 50% ]
+}
+
 @test "rollout: probes that hang or print garbage fire their failure_limit" {
   approved_task
   latency_plan 'probe: "echo not-a-number"' 'failure_limit: 2'
