@@ -23,18 +23,32 @@ struct DeployArgs {
 };
 
 // Everything that can refuse a deploy is checked before the base branch moves: the plan, the
-// flag file and who owns the flag.
-void check_flag_file(const std::filesystem::path& file, const std::string& flag,
-                     const std::string& task) {
+// flag file, the flag's shape and who owns it. Returns the file as read, for the rollout.
+rollout::FlagFile check_flag_file(const std::filesystem::path& file, const std::string& flag,
+                                  const std::string& task) {
   auto flags = rollout::FlagFile::load(file);
-  if (flags.document().at("flags").contains(flag) && !flags.owned_by_factory(flag)) {
-    throw core::Error(
+  if (flags.fingerprint(flag).empty()) return flags;
+  auto refuse = [&](const std::string& why) {
+    return core::Error(
         core::ExitCode::blocked,
-        fmt::format("flag '{}' already exists in {} and is not factory's: nothing "
-                    "was integrated",
-                    flag, file.string()),
+        fmt::format("flag '{}' in {} {}: nothing was integrated", flag, file.string(), why),
         fmt::format("name another flag in .factory/{}/deployment.yaml (flag: ...)", task));
+  };
+  if (!flags.owned_by_factory(flag)) throw refuse("already exists and is not factory's");
+  const auto& owner = flags.document()["flags"][flag]["metadata"];
+  std::string owner_task = owner.is_object() ? owner.value("task", "") : "";
+  if (owner_task != task) {
+    throw refuse(fmt::format("belongs to task '{}' (factory flag cleanup {} removes it)",
+                             owner_task, owner_task));
   }
+  flags.rollout_percentage(flag);  // a shape factory does not write is refused here, not later
+  return flags;
+}
+
+// The flag file as a path relative to the main root, the way the VCS names changed files.
+std::string flag_path_in_repo(const pipeline::Repo& repo) {
+  auto full = (repo.main_root() / repo.config.flags_file).lexically_normal();
+  return full.lexically_relative(repo.main_root()).generic_string();
 }
 
 std::string steps_text(const rollout::Plan& plan) {
@@ -69,17 +83,19 @@ int deploy(Context& ctx, const DeployArgs& args) {
   if (!args.strategy.empty()) deployment.strategy = *core::parse_strategy(args.strategy);
   auto plan = rollout::make_plan(deployment);
   std::string flag = deployment.flag.empty() ? id : deployment.flag;
-  check_flag_file(session->flag_file(), flag, id);
+  auto flags = check_flag_file(session->flag_file(), flag, id);
   confirm_deploy(args, id, plan);
 
-  auto done = pipeline::integrate_task(repo, task, approval, session->actor, !args.merge);
+  // The flag file is factory's to write, wherever [flags] puts it: it never makes the tree dirty.
+  auto done = pipeline::integrate_task(repo, task, approval, session->actor, !args.merge,
+                                       {flag_path_in_repo(repo)});
   const std::string by = session->actor.recorded();
   repo.store->transaction([&] {
     repo.store->set_status(id, core::TaskStatus::deployed, by,
                            fmt::format("integrated into {} as {}", done.branch, done.commit_id));
     rollout::start_rollout(*session->env, id, flag,
                            std::string(core::strategy_name(deployment.strategy)), plan,
-                           done.commit_id);
+                           done.commit_id, flags);
     repo.store->set_status(id, core::TaskStatus::monitoring, by,
                            fmt::format("rollout of flag {} started", flag));
   });

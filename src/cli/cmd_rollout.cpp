@@ -20,6 +20,15 @@ bool watcher_alive(const store::RolloutRow& row) {
   return row.pid > 0 && row.pid != getpid() && kill(static_cast<pid_t>(row.pid), 0) == 0;
 }
 
+// Another process drives the rollout now: a second one would fight it over the flag.
+void refuse_if_watched(const store::RolloutRow& row) {
+  if (row.state != "monitoring" || !watcher_alive(row)) return;
+  throw core::Error(
+      core::ExitCode::blocked,
+      fmt::format("the rollout of '{}' is being watched by process {}", row.task, row.pid),
+      "stop that process first (Ctrl-C in its terminal), then try again");
+}
+
 // What a person should know beyond the state: a rollout nobody watches any more.
 std::string state_of(const store::RolloutRow& row) {
   if (row.state == "monitoring" && !watcher_alive(row)) return "stopped";
@@ -77,6 +86,11 @@ void print_rollout(const store::Store& store, const store::RolloutRow& row) {
   }
   if (state_of(row) == "stopped") {
     fmt::print("  no process is watching it: factory rollout resume {}\n", row.task);
+  } else if (row.state == "rolling_back") {
+    fmt::print(
+        "  rollback pending ({}): the flag may still be on; factory rollout resume {} "
+        "finishes it\n",
+        row.note, row.task);
   } else if (!row.note.empty()) {
     fmt::print("  {}\n", row.note);
   }
@@ -119,12 +133,7 @@ int resume(Context& ctx, const std::string& task) {
                       fmt::format("the rollout of '{}' is {}: nothing to resume", id, row->state),
                       fmt::format("see it with: factory rollout status {}", id));
   }
-  if (row->state == "monitoring" && watcher_alive(*row)) {
-    throw core::Error(
-        core::ExitCode::blocked,
-        fmt::format("the rollout of '{}' is being watched by process {}", id, row->pid),
-        "stop that process first (Ctrl-C in its terminal), then resume");
-  }
+  refuse_if_watched(*row);
   return follow_rollout(*session, id, rollout::drive(*session->env, id));
 }
 
@@ -148,6 +157,7 @@ int set_percentage(Context& ctx, const std::string& task, int percentage) {
                                   "--strategy manual",
                                   id));
   }
+  refuse_if_watched(*row);
   auto deployment = config::load_deployment(config::deployment_path(repo.main_root(), id));
   std::chrono::milliseconds duration{0};
   for (const auto& step : deployment.steps) {

@@ -81,8 +81,9 @@ ApprovalFacts require_deployable(Repo& repo, const store::TaskRow& task) {
 
 vcs::Integration integrate_task(Repo& repo, const store::TaskRow& task,
                                 const ApprovalFacts& approval, const core::Actor& actor,
-                                bool squash) {
+                                bool squash, const std::vector<std::string>& not_dirty) {
   vcs::IntegrateRequest request;
+  request.not_dirty = not_dirty;
   request.task_branch = task.branch;
   request.squash = squash;
   request.message = integration_message(*repo.store, task, approval, actor.recorded(), squash);

@@ -28,9 +28,10 @@ std::string integration_message(const store::Store& store, const store::TaskRow&
 ApprovalFacts require_deployable(Repo& repo, const store::TaskRow& task);
 
 // Integrates the approved task's branch into the main worktree's branch (squash or merge
-// commit) and records an `integrated` event. Never pushes.
+// commit) and records an `integrated` event. Never pushes. Changes to `not_dirty` (main-root
+// relative paths, such as the flag file) do not count as uncommitted work.
 vcs::Integration integrate_task(Repo& repo, const store::TaskRow& task,
                                 const ApprovalFacts& approval, const core::Actor& actor,
-                                bool squash);
+                                bool squash, const std::vector<std::string>& not_dirty = {});
 
 }  // namespace factory::pipeline

@@ -73,11 +73,17 @@ void write_percentage(RolloutEnv& env, store::RolloutRow& row, FlagFile& file, i
   env.store.put_rollout(row);
 }
 
-// A process that stopped between the two writes left `target`: finish or redo its write.
+// A process that stopped between the two writes left `target`: finish or redo its write. A
+// rollback that was under way is left to roll_back, which wins over anything in the file.
 void reconcile(RolloutEnv& env, store::RolloutRow& row) {
+  if (row.state == "rolling_back") return;
   auto file = FlagFile::load(env.flag_file);
   if (!row.target) {
     if (file.fingerprint(row.flag) != row.flag_fingerprint) throw edited_by_hand(env, row, file);
+    if (row.step >= 0 && row.step_started_at == 0) {  // killed before the step's start was kept
+      row.step_started_at = env.clock.now_ms();
+      env.store.put_rollout(row);
+    }
     return;
   }
   if (file.rollout_percentage(row.flag) == row.target && file.owned_by_factory(row.flag)) {
@@ -91,6 +97,40 @@ void reconcile(RolloutEnv& env, store::RolloutRow& row) {
   }
   if (row.step_started_at == 0) row.step_started_at = env.clock.now_ms();
   env.store.put_rollout(row);
+}
+
+// Whether the database still holds what this process last wrote: another factory process
+// (a rollback, a second resume) changes the state, the target or the fingerprint.
+bool still_ours(const RolloutEnv& env, const store::RolloutRow& row) {
+  auto fresh = env.store.find_rollout(row.task);
+  return fresh && fresh->state == row.state && fresh->target == row.target &&
+         fresh->flag_fingerprint == row.flag_fingerprint;
+}
+
+// This process lost the rollout to another one: report what that one did, write nothing.
+Stop lost(const RolloutEnv& env, const store::RolloutRow& row) {
+  auto fresh = require_rollout(env.store, row.task);
+  if (fresh.state == "rolled_back" || fresh.state == "rolling_back") return Stop::rolled_back;
+  throw core::Error(core::ExitCode::blocked,
+                    fmt::format("another factory process changed the rollout of '{}' meanwhile "
+                                "(it is {} at {}%): this one stops",
+                                row.task, fresh.state, fresh.percentage),
+                    fmt::format("see where it is: factory rollout status {}", row.task));
+}
+
+// Writes `next` (with `also` in the same transaction) unless another process changed the row
+// since `row` was read; false when it did.
+template <typename Also>
+bool put_if_ours(RolloutEnv& env, const store::RolloutRow& row, const store::RolloutRow& next,
+                 Also&& also) {
+  bool ours = false;
+  env.store.transaction([&] {
+    ours = still_ours(env, row);
+    if (!ours) return;
+    env.store.put_rollout(next);
+    also();
+  });
+  return ours;
 }
 
 void enter_step(RolloutEnv& env, store::RolloutRow& row, const Plan& plan, int index) {
@@ -116,16 +156,24 @@ void enter_step(RolloutEnv& env, store::RolloutRow& row, const Plan& plan, int i
                       step.duration.count() / 1000, plan.interval.count() / 1000));
 }
 
-Stop interrupt(RolloutEnv& env, store::RolloutRow& row) {
-  row.state = "interrupted";
-  row.pid = 0;
-  row.note = fmt::format("stopped at {}%: the flag stays there; factory rollout resume {}",
-                         row.percentage, row.task);
-  env.store.transaction([&] {
-    env.store.put_rollout(row);
-    env.store.append_event(row.task, std::nullopt, env.actor, "rollout_interrupted",
-                           core::json_text(json{{"percentage", row.percentage}}));
-  });
+// Records that the rollout stopped with the flag where it is (Ctrl-C, or `why`).
+Stop interrupt(RolloutEnv& env, store::RolloutRow& row, const std::string& why = "") {
+  auto next = row;
+  next.state = "interrupted";
+  next.pid = 0;
+  next.note = why.empty() ? fmt::format(
+                                "stopped at {}%: the flag stays there; factory rollout "
+                                "resume {}",
+                                row.percentage, row.task)
+                          : why;
+  if (!put_if_ours(env, row, next, [&] {
+        env.store.append_event(
+            row.task, std::nullopt, env.actor, "rollout_interrupted",
+            core::json_text(json{{"percentage", row.percentage}, {"why", next.note}}));
+      })) {
+    return lost(env, row);
+  }
+  row = next;
   return Stop::interrupted;
 }
 
@@ -150,8 +198,28 @@ std::optional<std::pair<std::string, std::string>> probe_round(RolloutEnv& env,
     const auto& rule = step.auto_rollback_on[i];
     auto reading = env.prober.read(rule);
     if (env.interrupted()) return std::nullopt;
-    errors[i] = reading.ok ? 0 : errors[i] + 1;
-    auto verdict = judge(rule, reading, errors[i]);
+    const int before = errors[i];
+    errors[i] = reading.ok ? 0 : before + 1;
+    Verdict verdict;
+    try {
+      verdict = judge(rule, reading, errors[i]);
+    } catch (const core::Error& e) {
+      // PCRE2 gave up on this output: a probe error counted towards failure_limit, not an end
+      // of the rollout with the flag left on and nobody watching.
+      reading.ok = false;
+      reading.error = e.what();
+      reading.output.clear();
+      errors[i] = before + 1;
+      verdict = judge(rule, reading, errors[i]);
+    } catch (const core::Error& e) {
+      // PCRE2 gave up on this output: a probe error counted towards failure_limit, not an end
+      // of the rollout with the flag left on and nobody watching.
+      if (reading.ok) errors[i] += 1;
+      reading.ok = false;
+      reading.error = e.what();
+      reading.output.clear();
+      verdict = judge(rule, reading, errors[i]);
+    }
     // A log rule reads up to 64 KiB; the database keeps the tail, enough to show what was seen.
     const auto& out = reading.output;
     std::string kept =
@@ -177,9 +245,13 @@ std::optional<Stop> monitor_step(RolloutEnv& env, store::RolloutRow& row, const 
   const int64_t end = row.step_started_at + step.duration.count();
   auto errors = trailing_errors(env.store, row, step.auto_rollback_on.size());
   while (true) {
-    auto fresh = env.store.find_rollout(row.task);
-    if (fresh && fresh->state == "rolled_back") return Stop::rolled_back;  // another process
-    checked_file(env, row);
+    if (!still_ours(env, row)) return lost(env, row);
+    try {
+      checked_file(env, row);
+    } catch (const core::Error& e) {
+      interrupt(env, row, fmt::format("stopped: {}", e.what()));
+      throw;
+    }
     auto fired = probe_round(env, row, step, errors);
     if (env.interrupted()) return interrupt(env, row);
     if (fired) {
@@ -197,23 +269,25 @@ std::optional<Stop> monitor_step(RolloutEnv& env, store::RolloutRow& row, const 
 }
 
 Stop finish(RolloutEnv& env, store::RolloutRow& row, const Plan& plan) {
-  const bool manual = row.strategy == "manual";
-  if (manual && row.percentage < 100) {
-    row.state = "waiting_manual";
-    row.pid = 0;
-    row.note = fmt::format("at {}%: set the next percentage with factory rollout set {} N",
-                           row.percentage, row.task);
-    env.store.put_rollout(row);
+  auto next = row;
+  next.pid = 0;
+  if (row.strategy == "manual" && row.percentage < 100) {
+    next.state = "waiting_manual";
+    next.note = fmt::format("at {}%: set the next percentage with factory rollout set {} N",
+                            row.percentage, row.task);
+    if (!put_if_ours(env, row, next, [] {})) return lost(env, row);
+    row = next;
     return Stop::waiting_manual;
   }
-  row.state = "complete";
-  row.pid = 0;
-  row.note = fmt::format("{} step(s) passed monitoring; the flag stays at {}%", plan.steps.size(),
-                         row.percentage);
-  env.store.transaction([&] {
-    env.store.put_rollout(row);
-    env.store.set_status(row.task, core::TaskStatus::monitoring_complete, env.actor, row.note);
-  });
+  next.state = "complete";
+  next.note = fmt::format("{} step(s) passed monitoring; the flag stays at {}%", plan.steps.size(),
+                          row.percentage);
+  if (!put_if_ours(env, row, next, [&] {
+        env.store.set_status(row.task, core::TaskStatus::monitoring_complete, env.actor, next.note);
+      })) {
+    return lost(env, row);
+  }
+  row = next;
   return Stop::complete;
 }
 
@@ -227,13 +301,16 @@ Stop run_from(RolloutEnv& env, store::RolloutRow& row, Plan& plan) {
     if (next >= static_cast<int>(plan.steps.size())) return finish(env, row, plan);
     const auto& step = plan.steps[next];
     if (step.requires_decision || step.requires_approval) {
-      row.state = "waiting_decision";
-      row.pid = 0;
-      row.note = fmt::format("step {} ({}%) waits for a decision: factory rollout advance {}",
-                             step.name, step.percentage, row.task);
-      env.store.put_rollout(row);
+      auto waiting = row;
+      waiting.state = "waiting_decision";
+      waiting.pid = 0;
+      waiting.note = fmt::format("step {} ({}%) waits for a decision: factory rollout advance {}",
+                                 step.name, step.percentage, row.task);
+      if (!put_if_ours(env, row, waiting, [] {})) return lost(env, row);
+      row = waiting;
       return Stop::waiting_decision;
     }
+    if (!still_ours(env, row)) return lost(env, row);
     enter_step(env, row, plan, next);
   }
 }
@@ -253,10 +330,9 @@ store::RolloutRow claim(RolloutEnv& env, const std::string& task) {
                                          const std::string& reason, const std::string& evidence,
                                          const core::Error& error) {
   row.target.reset();
-  row.state = "interrupted";
+  row.state = "rolling_back";  // resume or rollback finishes it; nothing moves the flag up
   row.pid = 0;
-  row.note =
-      fmt::format("rollback ({}) failed, the flag may still be on: {}", reason, error.what());
+  row.note = reason;
   env.store.transaction([&] {
     env.store.put_rollout(row);
     env.store.append_event(
@@ -283,7 +359,8 @@ bool SystemWaiter::wait_until(int64_t deadline_ms) {
 }
 
 void start_rollout(RolloutEnv& env, const std::string& task, const std::string& flag,
-                   const std::string& strategy, const Plan& plan, const std::string& commit_id) {
+                   const std::string& strategy, const Plan& plan, const std::string& commit_id,
+                   const FlagFile& file) {
   store::RolloutRow row;
   row.task = task;
   row.flag = flag;
@@ -291,14 +368,18 @@ void start_rollout(RolloutEnv& env, const std::string& task, const std::string& 
   row.plan_json = plan_to_json(plan);
   row.state = "monitoring";
   row.commit_id = commit_id;
-  auto file = FlagFile::load(env.flag_file);
   row.flag_fingerprint = file.fingerprint(flag);
   row.percentage = file.rollout_percentage(flag).value_or(0);
+  env.store.clear_probes(task);  // an earlier rollout's readings are not this one's
   env.store.put_rollout(row);
 }
 
 Stop drive(RolloutEnv& env, const std::string& task) {
   auto row = claim(env, task);
+  if (row.state == "rolling_back") {
+    roll_back(env, task, row.note, "finished by resume after an interrupted rollback", false);
+    return Stop::rolled_back;
+  }
   if (row.state == "waiting_decision") return Stop::waiting_decision;
   if (row.state == "waiting_manual") return Stop::waiting_manual;
   if (row.state == "complete") return Stop::complete;
@@ -361,7 +442,12 @@ Stop set_manual(RolloutEnv& env, const std::string& task, int percentage,
 void roll_back(RolloutEnv& env, const std::string& task, const std::string& reason,
                const std::string& evidence, bool automatic) {
   auto row = require_rollout(env.store, task);
+  if (row.state == "rolled_back") return;  // another process got there first
   // Turning it off wins over a hand edit: this is the one write that never waits for a person.
+  // The intent is on disk first, so a kill in the middle is finished by resume, not undone.
+  row.state = "rolling_back";
+  row.note = reason;
+  env.store.put_rollout(row);
   const int from = row.percentage;
   std::string held;  // what the file said, which differs from `from` after a hand edit
   try {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/clock.hpp"
+#include "rollout/flag_file.hpp"
 #include "rollout/plan.hpp"
 #include "rollout/probe.hpp"
 #include "store/store.hpp"
@@ -51,9 +52,11 @@ enum class Stop {
   interrupted,       // Ctrl-C: the flag stays where it is; rollout resume continues
 };
 
-// Records a new rollout at 0% (step -1) for a task whose change was integrated as `commit_id`.
+// Records a new rollout (step -1) for a task whose change was integrated as `commit_id`, from
+// the flag file as `file` read it before the integration (so nothing after it can refuse).
 void start_rollout(RolloutEnv& env, const std::string& task, const std::string& flag,
-                   const std::string& strategy, const Plan& plan, const std::string& commit_id);
+                   const std::string& strategy, const Plan& plan, const std::string& commit_id,
+                   const FlagFile& file);
 
 // Runs the rollout from where the database says it is until it completes, needs a decision,
 // rolls back or is interrupted. Checks first that the flag file holds what the database says.

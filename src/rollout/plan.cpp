@@ -65,6 +65,11 @@ Plan make_plan(const core::Deployment& deployment) {
           full.duration = listed.size() > 1 ? listed.back().duration : listed.front().duration;
           full.requires_decision = true;
           full.requires_approval = listed.back().requires_approval;
+          // What the later steps would have watched is watched at 100%.
+          for (size_t i = 1; i < listed.size(); ++i) {
+            const auto& rules = listed[i].auto_rollback_on;
+            full.auto_rollback_on.insert(full.auto_rollback_on.end(), rules.begin(), rules.end());
+          }
           plan.steps.push_back(full);
         }
         plan.steps = with_inherited_rules(plan.steps);

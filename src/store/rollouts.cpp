@@ -96,6 +96,12 @@ void Store::record_probe(const ProbeRow& probe) {
   insert.exec();
 }
 
+void Store::clear_probes(const std::string& task) {
+  SQLite::Statement erase(*m_db, "DELETE FROM rollout_probes WHERE task = ?");
+  erase.bind(1, task);
+  erase.exec();
+}
+
 std::vector<ProbeRow> Store::probes(const std::string& task, int step) const {
   SQLite::Statement query(*m_db,
                           "SELECT rule, at, ok, value, fired, output, error FROM rollout_probes "

@@ -225,6 +225,8 @@ class Store {
   // Every rollout, most recently updated first.
   std::vector<RolloutRow> list_rollouts() const;
   void record_probe(const ProbeRow& probe);
+  // Forgets the task's probe readings: a new rollout of it starts counting afresh.
+  void clear_probes(const std::string& task);
   // The readings of one step, oldest first.
   std::vector<ProbeRow> probes(const std::string& task, int step) const;
 

@@ -80,7 +80,7 @@ Integration GitVcs::integrate(const IntegrateRequest& request) {
   RefPtr head(head_raw);
   Integration done;
   done.branch = git_reference_shorthand(head.get());
-  if (main_tree_dirty()) {
+  if (main_tree_dirty_except(request.not_dirty)) {
     throw refusal(fmt::format("the main worktree has uncommitted changes on '{}'", done.branch),
                   "commit or stash them first (git status shows them)");
   }

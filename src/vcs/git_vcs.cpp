@@ -158,9 +158,11 @@ std::vector<std::string> GitVcs::refs_with_prefix(const std::string& prefix) {
   return refs;
 }
 
-bool GitVcs::main_tree_dirty() {
+bool GitVcs::main_tree_dirty_except(const std::vector<std::string>& paths) {
   auto change = read_change(repo(m_main_root));
-  auto outside = [](const std::string& p) { return !is_factory_path(p); };
+  auto outside = [&](const std::string& p) {
+    return !is_factory_path(p) && std::find(paths.begin(), paths.end(), p) == paths.end();
+  };
   const auto& scan = change.scan;
   return std::any_of(scan.modified.begin(), scan.modified.end(),
                      [&](auto& f) { return outside(f.path); }) ||

@@ -49,7 +49,7 @@ class GitVcs : public Vcs {
   void restore_to_head(const fs::path& ws) override;
   void apply_saved(const fs::path& ws, const std::string& ref) override;
   std::vector<std::string> refs_with_prefix(const std::string& prefix) override;
-  bool main_tree_dirty() override;
+  bool main_tree_dirty() override { return main_tree_dirty_except({}); }
   void ensure_excluded(const std::vector<std::string>& patterns) override;
   std::string operation_id(const fs::path&) override { return ""; }
   Integration integrate(const IntegrateRequest& request) override;
@@ -71,6 +71,8 @@ class GitVcs : public Vcs {
     bool empty() const { return scan.empty() && staged.empty(); }
   };
 
+  // Whether the main worktree has changes outside .factory/ and `paths`.
+  bool main_tree_dirty_except(const std::vector<std::string>& paths);
   // The repository whose workdir is `ws`, opened on first use.
   git_repository* repo(const fs::path& ws);
   // The repository's index, refreshed from disk if another process changed it.

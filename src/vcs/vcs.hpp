@@ -44,6 +44,7 @@ struct IntegrateRequest {
   std::string task_branch;  // factory/<task>
   bool squash = true;       // one new commit on the base; false = a merge commit
   std::string message;
+  std::vector<std::string> not_dirty;  // main-root relative paths whose changes don't count
 };
 
 // What an integration did.

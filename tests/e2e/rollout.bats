@@ -204,6 +204,26 @@ wait_for_state() {
   [ "$(rollout_field state)" = waiting_decision ]
 }
 
+@test "rollout: a flag file outside .factory/ does not count as uncommitted work for the next deploy" {
+  approved_task
+  printf '[flags]\nfile = "flags.json"\n' >>"$REPO/.factory.toml"
+  commit_all "flags at the root"
+  FLAGS="$REPO/flags.json"
+  printf 'deployment:\n  flag: calc-mul\n  steps:\n    - {name: all, percentage: 100}\n' >"$REPO/.factory/calc/deployment.yaml"
+  factory new calc2 --no-tdd >/dev/null
+  printf 'def sub(a: int, b: int) -> int:\n    return a - b\n' >"$(ws_of calc2)/calc_sub.py"
+  factory run calc2 >/dev/null
+  factory approve calc2 --yes >/dev/null 2>&1
+  printf 'deployment:\n  steps:\n    - {name: all, percentage: 100}\n' >"$REPO/.factory/calc2/deployment.yaml"
+  run --separate-stderr factory deploy calc --yes </dev/null
+  assert_status 0
+  [ "$(flag_percentage)" = 100 ]
+  run --separate-stderr factory deploy calc2 --yes </dev/null
+  echo "$stderr"
+  assert_status 0
+  [ "$(jq -r '.flags.calc2.targeting.fractional[0][1]' "$FLAGS")" = 100 ]
+}
+
 @test "rollout: a manual rollout moves only with rollout set" {
   approved_task
   start_app good
@@ -360,6 +380,21 @@ wait_for_state() {
   run --separate-stderr factory deploy calc --yes
   assert_usage_error "flags.json:2:"
   [ "$(git -C "$REPO" rev-parse main)" = "$base" ]
+  rm "$REPO/.factory/flags.json"
+
+  # factory's flag in a shape factory does not write, or another task's flag: refused up front
+  printf '{"flags": {"calc-other": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off", "targeting": {"if": [true, "on", "off"]}, "metadata": {"owner": "factory", "task": "calc"}}}}\n' >"$REPO/.factory/flags.json"
+  printf 'deployment:\n  flag: calc-other\n  steps:\n    - {name: a, percentage: 100}\n' >"$REPO/.factory/calc/deployment.yaml"
+  run --separate-stderr factory deploy calc --yes
+  assert_status 2
+  [ "$(git -C "$REPO" rev-parse main)" = "$base" ]
+  jq '.flags["calc-other"].metadata.task = "older-task" | .flags["calc-other"].targeting = {"fractional": [["on", 100], ["off", 0]]}' "$REPO/.factory/flags.json" >"$BATS_TEST_TMPDIR/f.json"
+  mv "$BATS_TEST_TMPDIR/f.json" "$REPO/.factory/flags.json"
+  run --separate-stderr factory deploy calc --yes
+  assert_status 3
+  [[ "$stderr" == *"belongs to task 'older-task'"* ]]
+  [ "$(git -C "$REPO" rev-parse main)" = "$base" ]
+  [ "$(jq -r '.flags["calc-other"].targeting.fractional[0][1]' "$REPO/.factory/flags.json")" = 100 ]
   rm "$REPO/.factory/flags.json"
 
   # a plan whose percentages go down

@@ -90,7 +90,7 @@ struct Rig {
   }
 
   void start(const core::Deployment& d) {
-    start_rollout(env, "t", "f", "gradual", make_plan(d), "c0");
+    start_rollout(env, "t", "f", "gradual", make_plan(d), "c0", FlagFile::load(env.flag_file));
   }
   int percentage() { return *FlagFile::load(env.flag_file).rollout_percentage("f"); }
   core::TaskStatus status() { return db.find_task("t")->status; }
@@ -186,13 +186,19 @@ TEST_CASE("a hand edit of factory's flag stops the rollout, but never a rollback
 TEST_CASE("canary is the first step, a decision, then 100%; rules carry forward") {
   auto d = three_steps();
   d.strategy = core::RolloutStrategy::canary;
+  auto p99 = error_rate_rule();
+  p99.metric = "p99_ms";
+  d.steps[2].auto_rollback_on.push_back(p99);
   auto plan = make_plan(d);
   REQUIRE(plan.steps.size() == 2);
   CHECK(plan.steps[0].percentage == 1);
   CHECK(plan.steps[1].percentage == 100);
   CHECK(plan.steps[1].requires_decision);
-  CHECK(plan.steps[1].auto_rollback_on.size() == 1);
+  // the canary's rule and the later steps' rules are all watched at 100%
+  REQUIRE(plan.steps[1].auto_rollback_on.size() == 2);
+  CHECK(plan.steps[1].auto_rollback_on[1].metric == "p99_ms");
   CHECK(plan_from_json(plan_to_json(plan)).steps[1].auto_rollback_on[0].above == 0.1);
+  CHECK(plan_from_json(plan_to_json(plan)).steps[1].auto_rollback_on[1].metric == "p99_ms");
 
   d.strategy = core::RolloutStrategy::manual;
   CHECK(make_plan(d).steps.empty());
@@ -202,7 +208,7 @@ TEST_CASE("a manual rollout moves only when a person sets it, and completes at 1
   Rig rig;
   core::Deployment d = three_steps();
   d.strategy = core::RolloutStrategy::manual;
-  start_rollout(rig.env, "t", "f", "manual", make_plan(d), "c0");
+  start_rollout(rig.env, "t", "f", "manual", make_plan(d), "c0", FlagFile::load(rig.env.flag_file));
   CHECK(drive(rig.env, "t") == Stop::waiting_manual);
   CHECK(set_manual(rig.env, "t", 25, std::chrono::seconds(0), all_rules(d)) ==
         Stop::waiting_manual);
@@ -219,13 +225,95 @@ TEST_CASE("a rollback that cannot read the flag file says so and leaves a trail,
   CHECK_THROWS_WITH_AS(roll_back(rig.env, "t", "p99 doubled", "", false),
                        doctest::Contains("could not turn flag 'f' off (p99 doubled)"), core::Error);
   auto row = *rig.db.find_rollout("t");
-  CHECK(row.state == "interrupted");
-  CHECK(row.note.find("may still be on") != std::string::npos);
+  CHECK(row.state == "rolling_back");
+  CHECK(row.note == "p99 doubled");
   CHECK(rig.status() == core::TaskStatus::monitoring);  // not rolled back: the flag is not off
-  auto events = rig.db.events("t");
-  CHECK(events.back().action == "rollback_failed");
-  { std::ofstream(rig.env.flag_file) << "{ \"flags\": {} }"; }  // unreadable stays unread
-  CHECK(std::ifstream(rig.env.flag_file).good());
+  CHECK(rig.db.events("t").back().action == "rollback_failed");
+
+  // once the file is readable again, resuming finishes the rollback instead of the rollout
+  FlagFile file;
+  file.set_rollout("f", 1, "t");
+  file.save(rig.env.flag_file);
+  CHECK(drive(rig.env, "t") == Stop::rolled_back);
+  CHECK(rig.percentage() == 0);
+  CHECK(rig.status() == core::TaskStatus::rolled_back);
+}
+
+TEST_CASE("a rollback killed half way is finished by resume, never undone") {
+  Rig rig;
+  rig.start(three_steps());
+  rig.waiter.interrupt_after = 0;
+  CHECK(drive(rig.env, "t") == Stop::interrupted);
+  // as if `factory rollback` died after its first write: intent and target on disk, file not
+  auto row = *rig.db.find_rollout("t");
+  row.state = "rolling_back";
+  row.note = "by hand";
+  row.target = 0;
+  rig.db.put_rollout(row);
+  rig.waiter.interrupt_after = -1;
+  CHECK(drive(rig.env, "t") == Stop::rolled_back);
+  CHECK(rig.percentage() == 0);
+  CHECK(rig.status() == core::TaskStatus::rolled_back);
+}
+
+// Runs `fn` in the middle of the watcher's first wait, as another process would.
+struct MeddlingWaiter : InstantWaiter {
+  std::function<void()> fn;
+  using InstantWaiter::InstantWaiter;
+  bool wait_until(int64_t deadline) override {
+    if (fn) std::exchange(fn, nullptr)();
+    return InstantWaiter::wait_until(deadline);
+  }
+};
+
+TEST_CASE("a rollback by another process while a step is watched is not undone by the watcher") {
+  Rig rig;
+  MeddlingWaiter meddler(rig.clock);
+  RolloutEnv watcher{rig.db,  rig.prober,  rig.clock,          meddler, rig.env.flag_file,
+                     "lewis", rig.env.say, rig.env.interrupted};
+  meddler.fn = [&] { roll_back(rig.env, "t", "by hand", "", false); };
+  rig.start(three_steps());
+  CHECK(drive(watcher, "t") == Stop::rolled_back);
+  CHECK(rig.percentage() == 0);
+  CHECK(rig.db.find_rollout("t")->state == "rolled_back");
+  CHECK(rig.db.find_rollout("t")->note == "by hand");
+  CHECK(rig.status() == core::TaskStatus::rolled_back);
+}
+
+TEST_CASE("Ctrl-C after another process rolled back leaves the rollback as it is") {
+  Rig rig;
+  MeddlingWaiter meddler(rig.clock);
+  meddler.interrupt_after = 0;
+  RolloutEnv watcher{rig.db,  rig.prober,  rig.clock,          meddler, rig.env.flag_file,
+                     "lewis", rig.env.say, rig.env.interrupted};
+  meddler.fn = [&] { roll_back(rig.env, "t", "by hand", "", false); };
+  rig.start(three_steps());
+  CHECK(drive(watcher, "t") == Stop::rolled_back);
+  CHECK(rig.db.find_rollout("t")->state == "rolled_back");
+  CHECK(rig.db.find_rollout("t")->percentage == 0);
+}
+
+TEST_CASE("a resumed step whose start was never kept gets its whole duration") {
+  Rig rig;
+  rig.start(three_steps());
+  rig.waiter.interrupt_after = 0;
+  CHECK(drive(rig.env, "t") == Stop::interrupted);
+  auto row = *rig.db.find_rollout("t");
+  row.step_started_at = 0;  // killed between the flag write and keeping the step's start
+  rig.db.put_rollout(row);
+  rig.waiter.interrupt_after = -1;
+  const int before = rig.prober.reads;
+  CHECK(drive(rig.env, "t") == Stop::waiting_decision);
+  CHECK(rig.prober.reads - before == 4);  // 0, 10, 20, 30 s: the whole 30 s step
+}
+
+TEST_CASE("a new rollout of the same task does not count the old one's probe errors") {
+  Rig rig;
+  rig.db.record_probe({"t", 0, 0, 0, false, std::nullopt, false, "", "exited with 1"});
+  rig.db.record_probe({"t", 0, 0, 0, false, std::nullopt, false, "", "exited with 1"});
+  rig.prober.script = {ProbeReading{false, std::nullopt, "", "exited with 1"}, number(0.01)};
+  rig.start(three_steps());  // failure_limit 3: one error now must not fire
+  CHECK(drive(rig.env, "t") == Stop::waiting_decision);
 }
 
 TEST_CASE("a hand edit that turns the flag on for everyone stops the rollout, not the rollback") {
@@ -240,4 +328,21 @@ TEST_CASE("a hand edit that turns the flag on for everyone stops the rollout, no
                        core::Error);
   roll_back(rig.env, "t", "someone turned it on for everyone", "", false);
   CHECK(rig.percentage() == 0);
+}
+
+TEST_CASE("a log pattern PCRE2 gives up on counts as a probe error, not the end of the watch") {
+  Rig rig;
+  core::Deployment d;
+  d.interval = std::chrono::seconds(10);
+  d.steps = {step("canary", 1, 30)};
+  core::RollbackRule rule;
+  rule.probe = "tail log";
+  rule.log_match = "^(a|a)+$";
+  rule.failure_limit = 2;
+  d.steps[0].auto_rollback_on.push_back(rule);
+  rig.prober.script = {ProbeReading{true, std::nullopt, std::string(40, 'a') + "b", ""}};
+  rig.start(d);
+  CHECK(drive(rig.env, "t") == Stop::rolled_back);
+  CHECK(rig.prober.reads == 2);  // the first error did not fire; the second reached the limit
+  CHECK(rig.db.find_rollout("t")->note.find("2 times in a row") != std::string::npos);
 }

@@ -77,6 +77,16 @@ TEST_CASE("integrate refuses a conflicting base, a dirty main worktree and an em
   CHECK(read_file(t.repo.root / "README") == "local edit\n");
   t.repo.git("checkout -q -- README");
 
+  // a file factory itself writes there (the flag file) is no uncommitted work of the person's
+  write_file(t.repo.root / "flags.json", "{}\n");
+  auto request = t.request();
+  request.not_dirty = {"flags.json"};
+  auto other = GitVcs(t.repo.root).integrate(request);
+  CHECK(read_file(t.repo.root / "flags.json") == "{}\n");
+  CHECK(t.repo.git("rev-parse main") == other.commit_id);
+  t.repo.git("reset -q --hard HEAD~1");
+  fs::remove(t.repo.root / "flags.json");
+
   write_file(t.repo.root / "src/a.py", "def a():\n    return 3\n");
   t.repo.git("commit -q -am 'base changes the same line'");
   refused("src/a.py");
