@@ -103,12 +103,7 @@ void status(Context& ctx, const std::string& task, bool json) {
     rows = repo.store->list_rollouts();
   } else {
     std::string id = pipeline::resolve_task_id(repo, task);
-    auto row = repo.store->find_rollout(id);
-    if (!row) {
-      throw core::Error(core::ExitCode::usage, fmt::format("'{}' has no rollout", id),
-                        fmt::format("start one with: factory deploy {}", id));
-    }
-    rows.push_back(*row);
+    rows.push_back(rollout::require_rollout(*repo.store, id));
   }
   if (json) {
     nlohmann::json all = nlohmann::json::array();
@@ -123,17 +118,13 @@ void status(Context& ctx, const std::string& task, bool json) {
 int resume(Context& ctx, const std::string& task) {
   auto session = open_rollout_session(ctx);
   std::string id = pipeline::resolve_task_id(session->repo, task);
-  auto row = session->repo.store->find_rollout(id);
-  if (!row) {
-    throw core::Error(core::ExitCode::usage, fmt::format("'{}' has no rollout", id),
-                      fmt::format("start one with: factory deploy {}", id));
-  }
-  if (row->state == "complete" || row->state == "rolled_back" || row->state == "removed") {
+  auto row = rollout::require_rollout(*session->repo.store, id);
+  if (row.state == "complete" || row.state == "rolled_back" || row.state == "removed") {
     throw core::Error(core::ExitCode::blocked,
-                      fmt::format("the rollout of '{}' is {}: nothing to resume", id, row->state),
+                      fmt::format("the rollout of '{}' is {}: nothing to resume", id, row.state),
                       fmt::format("see it with: factory rollout status {}", id));
   }
-  refuse_if_watched(*row);
+  refuse_if_watched(row);
   return follow_rollout(*session, id, rollout::drive(*session->env, id));
 }
 

@@ -18,15 +18,6 @@ namespace factory::cli {
 
 namespace {
 
-store::RolloutRow require_row(const RolloutSession& session, const std::string& task) {
-  auto row = session.repo.store->find_rollout(task);
-  if (!row) {
-    throw core::Error(core::ExitCode::usage, fmt::format("'{}' has no rollout", task),
-                      fmt::format("start one with: factory deploy {}", task));
-  }
-  return *row;
-}
-
 // "early_adopters" as the start of a sentence: "Early adopters".
 std::string capitalized(std::string text) {
   std::replace(text.begin(), text.end(), '_', ' ');
@@ -61,7 +52,7 @@ std::unique_ptr<RolloutSession> open_rollout_session(Context& ctx) {
 
 rollout::Stop decide_next(RolloutSession& session, const std::string& task, bool yes) {
   auto& store = *session.repo.store;
-  auto row = require_row(session, task);
+  auto row = rollout::require_rollout(*session.repo.store, task);
   auto plan = rollout::plan_from_json(row.plan_json);
   if (row.state != "waiting_decision" || row.step + 1 >= static_cast<int>(plan.steps.size())) {
     throw core::Error(core::ExitCode::blocked,
@@ -107,7 +98,7 @@ int follow_rollout(RolloutSession& session, const std::string& task, rollout::St
   while (stop == rollout::Stop::waiting_decision && stdin_is_tty()) {
     stop = decide_next(session, task, false);
   }
-  auto row = require_row(session, task);
+  auto row = rollout::require_rollout(*session.repo.store, task);
   switch (stop) {
     case rollout::Stop::waiting_decision:
       fmt::print("{}: flag {} at {}%, waiting for a decision: factory rollout advance {}\n", task,

@@ -21,15 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-store::RolloutRow require_rollout(const store::Store& store, const std::string& task) {
-  auto row = store.find_rollout(task);
-  if (!row) {
-    throw core::Error(core::ExitCode::usage, fmt::format("'{}' has no rollout", task),
-                      fmt::format("start one with: factory deploy {}", task));
-  }
-  return *row;
-}
-
 // The flag's percentage, or a description when a hand edit left it in a shape factory does not
 // write (which must not keep a rollback or a message from happening).
 std::string percentage_text(const FlagFile& file, const std::string& flag) {
@@ -348,6 +339,15 @@ store::RolloutRow claim(RolloutEnv& env, const std::string& task) {
 }
 
 }  // namespace
+
+store::RolloutRow require_rollout(const store::Store& store, const std::string& task) {
+  auto row = store.find_rollout(task);
+  if (!row) {
+    throw core::Error(core::ExitCode::usage, fmt::format("'{}' has no rollout", task),
+                      fmt::format("start one with: factory deploy {}", task));
+  }
+  return *row;
+}
 
 bool SystemWaiter::wait_until(int64_t deadline_ms) {
   while (m_clock.now_ms() < deadline_ms) {

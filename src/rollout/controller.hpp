@@ -52,6 +52,9 @@ enum class Stop {
   interrupted,       // Ctrl-C: the flag stays where it is; rollout resume continues
 };
 
+// The task's rollout row; a usage Error naming `factory deploy` when it has none.
+store::RolloutRow require_rollout(const store::Store& store, const std::string& task);
+
 // Records a new rollout (step -1) for a task whose change was integrated as `commit_id`, from
 // the flag file as `file` read it before the integration (so nothing after it can refuse).
 void start_rollout(RolloutEnv& env, const std::string& task, const std::string& flag,
