@@ -11,6 +11,7 @@
 #include "core/json_text.hpp"
 #include "proc/interrupt.hpp"
 #include "rollout/flag_file.hpp"
+#include "rollout/row_sync.hpp"
 
 // The rollout state machine. The database row is written before the flag file changes (with
 // the percentage being written as `target`) and again after, so whatever stops the process, the
@@ -20,110 +21,7 @@ namespace factory::rollout {
 namespace {
 
 using nlohmann::json;
-
-// The flag's percentage, or a description when a hand edit left it in a shape factory does not
-// write (which must not keep a rollback or a message from happening).
-std::string percentage_text(const FlagFile& file, const std::string& flag) {
-  try {
-    auto now = file.rollout_percentage(flag);
-    return now ? fmt::format("{}%", *now) : "no flag";
-  } catch (const core::Error&) {
-    return "a flag factory did not write";
-  }
-}
-
-core::Error edited_by_hand(const RolloutEnv& env, const store::RolloutRow& row,
-                           const FlagFile& file) {
-  std::string found = percentage_text(file, row.flag);
-  return core::Error(
-      core::ExitCode::blocked,
-      fmt::format("flag '{}' in {} was changed outside factory: it holds {} where factory set {}%",
-                  row.flag, env.flag_file.string(), found, row.percentage),
-      fmt::format("put the flag back (the file's history, or factory rollout set for a manual "
-                  "rollout) and run 'factory rollout resume {}', or turn it off with 'factory "
-                  "rollback {} --reason TEXT'",
-                  row.task, row.task));
-}
-
-// Loads the flag file and checks that factory's flag is what the row says it wrote.
-FlagFile checked_file(const RolloutEnv& env, const store::RolloutRow& row) {
-  auto file = FlagFile::load(env.flag_file);
-  if (file.fingerprint(row.flag) != row.flag_fingerprint) throw edited_by_hand(env, row, file);
-  return file;
-}
-
-// Writes `percentage` into the file: target first, so a crash in between is seen by drive().
-void write_percentage(RolloutEnv& env, store::RolloutRow& row, FlagFile& file, int percentage) {
-  row.target = percentage;
-  env.store.put_rollout(row);
-  file.set_rollout(row.flag, percentage, row.task);
-  file.save(env.flag_file);
-  row.percentage = percentage;
-  row.target.reset();
-  row.flag_fingerprint = file.fingerprint(row.flag);
-  env.store.put_rollout(row);
-}
-
-// A process that stopped between the two writes left `target`: finish or redo its write. A
-// rollback that was under way is left to roll_back, which wins over anything in the file.
-void reconcile(RolloutEnv& env, store::RolloutRow& row) {
-  if (row.state == "rolling_back") return;
-  auto file = FlagFile::load(env.flag_file);
-  if (!row.target) {
-    if (file.fingerprint(row.flag) != row.flag_fingerprint) throw edited_by_hand(env, row, file);
-    if (row.step >= 0 && row.step_started_at == 0) {  // killed before the step's start was kept
-      row.step_started_at = env.clock.now_ms();
-      env.store.put_rollout(row);
-    }
-    return;
-  }
-  if (file.rollout_percentage(row.flag) == row.target && file.owned_by_factory(row.flag)) {
-    row.percentage = *row.target;
-    row.target.reset();
-    row.flag_fingerprint = file.fingerprint(row.flag);
-  } else if (file.fingerprint(row.flag) == row.flag_fingerprint) {
-    write_percentage(env, row, file, *row.target);
-  } else {
-    throw edited_by_hand(env, row, file);
-  }
-  if (row.step_started_at == 0) row.step_started_at = env.clock.now_ms();
-  env.store.put_rollout(row);
-}
-
-// Whether the database still holds what this process last wrote: another factory process
-// (a rollback, a second resume) changes the state, the target or the fingerprint.
-bool still_ours(const RolloutEnv& env, const store::RolloutRow& row) {
-  auto fresh = env.store.find_rollout(row.task);
-  return fresh && fresh->state == row.state && fresh->target == row.target &&
-         fresh->flag_fingerprint == row.flag_fingerprint;
-}
-
-// This process lost the rollout to another one: report what that one did, write nothing.
-Stop lost(const RolloutEnv& env, const store::RolloutRow& row) {
-  auto fresh = require_rollout(env.store, row.task);
-  if (fresh.state == "rolled_back" || fresh.state == "rolling_back") return Stop::rolled_back;
-  throw core::Error(core::ExitCode::blocked,
-                    fmt::format("another factory process changed the rollout of '{}' meanwhile "
-                                "(it is {} at {}%): this one stops",
-                                row.task, fresh.state, fresh.percentage),
-                    fmt::format("see where it is: factory rollout status {}", row.task));
-}
-
-// Writes `next` (with `also` in the same transaction) unless another process changed the row
-// since `row` was read; false when it did.
-template <typename Also>
-bool put_if_ours(RolloutEnv& env, const store::RolloutRow& row, const store::RolloutRow& next,
-                 Also&& also) {
-  bool ours = false;
-  env.store.transaction([&] {
-    ours = still_ours(env, row);
-    if (!ours) return;
-    env.store.put_rollout(next);
-    also();
-  });
-  return ours;
-}
-
+using namespace detail;
 void enter_step(RolloutEnv& env, store::RolloutRow& row, const Plan& plan, int index) {
   auto file = checked_file(env, row);
   const auto& step = plan.steps.at(index);
@@ -473,41 +371,6 @@ void roll_back(RolloutEnv& env, const std::string& task, const std::string& reas
   });
   env.say(fmt::format("rolled back {}: flag {} is at 0% (every user gets the default variant)",
                       task, row.flag));
-}
-
-std::string step_metrics(const store::Store& store, const store::RolloutRow& row,
-                         const Plan& plan) {
-  if (row.step < 0 || row.step >= static_cast<int>(plan.steps.size())) return "no probes yet";
-  const auto& rules = plan.steps[row.step].auto_rollback_on;
-  if (rules.empty()) return "no probes";
-  auto readings = store.probes(row.task, row.step);
-  std::vector<std::string> parts;
-  for (size_t i = 0; i < rules.size(); ++i) {
-    const auto& rule = rules[i];
-    std::optional<double> low, high;
-    int errors = 0, fired = 0;
-    for (const auto& r : readings) {
-      if (r.rule != static_cast<int>(i)) continue;
-      if (!r.ok) ++errors;
-      if (r.fired) ++fired;
-      if (r.value) {
-        high = std::max(high.value_or(*r.value), *r.value);
-        low = std::min(low.value_or(*r.value), *r.value);
-      }
-    }
-    std::string part;
-    if (rule.above && high) part = fmt::format("{} max {}", rule.metric, *high);
-    if (rule.below && low) {
-      part += fmt::format("{}{} min {}", part.empty() ? "" : ", ", rule.metric, *low);
-    }
-    if (!rule.log_match.empty()) {
-      part += fmt::format("{}{} log matches", part.empty() ? "" : ", ", fired);
-    }
-    if (part.empty()) part = fmt::format("{}: no reading", describe_rule(rule));
-    if (errors > 0) part += fmt::format(" ({} probe errors)", errors);
-    parts.push_back(part);
-  }
-  return fmt::format("{}", fmt::join(parts, ", "));
 }
 
 }  // namespace factory::rollout
