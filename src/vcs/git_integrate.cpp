@@ -98,6 +98,12 @@ Integration GitVcs::integrate(const IntegrateRequest& request) {
   auto ours = lookup_commit(r, ours_id, "the base branch");
   auto theirs = lookup_commit(r, theirs_id, "the task branch");
   git_oid tree_id = integrated_tree(r, ours.get(), theirs.get(), merge_base, done.branch);
+  if (git_oid_equal(&tree_id, git_commit_tree_id(ours.get()))) {
+    // A squash leaves the task branch unmerged, so a second deploy would add an empty commit.
+    throw refusal(
+        fmt::format("'{}' already has every change of '{}'", done.branch, request.task_branch),
+        "it was integrated before: git log shows the commit");
+  }
 
   git_tree* tree_raw = nullptr;
   check(git_tree_lookup(&tree_raw, r, &tree_id), "cannot read the integrated tree");

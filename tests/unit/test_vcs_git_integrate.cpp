@@ -42,6 +42,11 @@ TEST_CASE("integrate squashes the task onto the base branch and updates the main
   CHECK(read_file(t.repo.root / "src/a.py") == "def a():\n    return 2\n");
   CHECK(t.repo.status().empty());  // files and index match the new commit
   CHECK(t.repo.git("reflog -1 --format=%gs main") == "factory deploy: factory/t");
+
+  // a second integration of the same squash would be an empty commit: refused
+  CHECK_THROWS_WITH_AS(vcs.integrate(t.request()), doctest::Contains("already has every change"),
+                       factory::core::Error);
+  CHECK(t.repo.git("rev-parse main") == done.commit_id);
 }
 
 TEST_CASE("integrate merges in a base that moved elsewhere, and can make a merge commit") {
