@@ -47,7 +47,7 @@ rollout::FlagFile check_flag_file(const std::filesystem::path& file, const std::
 
 // The flag file as a path relative to the main root, the way the VCS names changed files.
 std::string flag_path_in_repo(const pipeline::Repo& repo) {
-  auto full = (repo.main_root() / repo.config.flags_file).lexically_normal();
+  auto full = config::flag_file_path(repo.main_root(), repo.config);
   return full.lexically_relative(repo.main_root()).generic_string();
 }
 

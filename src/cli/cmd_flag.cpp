@@ -30,7 +30,7 @@ fs::path flag_file_path(const std::string& given) {
                 "pass the flag file with --file PATH, or cd into the repository");
   }
   auto config = config::load_project_config(location->main_root / config::k_config_file);
-  return location->main_root / config.flags_file;
+  return config::flag_file_path(location->main_root, config);
 }
 
 void eval(const std::string& flag, const std::string& key, const std::string& file, bool json) {

@@ -42,14 +42,8 @@ std::string step_text(const store::RolloutRow& row, const rollout::Plan& plan) {
 
 nlohmann::json rollout_json(const store::Store& store, const store::RolloutRow& row) {
   auto plan = rollout::plan_from_json(row.plan_json);
-  nlohmann::json steps = nlohmann::json::array();
-  for (const auto& step : plan.steps) {
-    steps.push_back({{"name", step.name},
-                     {"percentage", step.percentage},
-                     {"duration_ms", step.duration.count()},
-                     {"requires_decision", step.requires_decision},
-                     {"requires_approval", step.requires_approval}});
-  }
+  // The steps as deployed, in the plan's own stored form (with each step's rules).
+  nlohmann::json steps = nlohmann::json::parse(row.plan_json).at("steps");
   nlohmann::json probes = nlohmann::json::array();
   if (row.step >= 0) {
     for (const auto& p : store.probes(row.task, row.step)) {

@@ -44,7 +44,8 @@ std::unique_ptr<RolloutSession> open_rollout_session(Context& ctx) {
   session->waiter = std::make_unique<rollout::SystemWaiter>(ctx.clock);
   session->env = std::make_unique<rollout::RolloutEnv>(rollout::RolloutEnv{
       *session->repo.store, *session->prober, ctx.clock, *session->waiter,
-      session->repo.main_root() / session->repo.config.flags_file, session->actor.recorded(),
+      config::flag_file_path(session->repo.main_root(), session->repo.config),
+      session->actor.recorded(),
       [](const std::string& line) { fmt::print(stderr, "factory: {}\n", line); },
       [] { return proc::interrupt_requested(); }});
   return session;

@@ -38,6 +38,12 @@ struct ProjectConfig {
 // The file name, at the main worktree root.
 inline constexpr std::string_view k_config_file = ".factory.toml";
 
+// Where the flag file is: [flags] file under the main worktree root, normalised.
+inline std::filesystem::path flag_file_path(const std::filesystem::path& main_root,
+                                            const ProjectConfig& config) {
+  return (main_root / config.flags_file).lexically_normal();
+}
+
 // Parses config text. Errors are usage Errors "<source>:<line>:<col>: <what> (key <path>)"
 // with a hint: syntax errors, unknown keys, wrong types, unknown stage names, bad durations.
 ProjectConfig parse_project_config(std::string_view text, const std::string& source);
